@@ -1,0 +1,185 @@
+// Evaluation of conditional requests, in the order of RFC 9110 §13.2.2.
+import { type EntityTag, type EntityTagList, type HeaderValue, parseEntityTag, parseEntityTagList, strongMatch, weakMatch } from './entity-tag.js';
+import { parseHttpDate, toHttpSeconds } from './http-date.js';
+
+/** What the server knows of the selected representation before acting. */
+export interface CurrentRepresentation {
+  /** §13.1.1: existence is an input — `If-Match: *` is false and `If-None-Match: *` true without it. */
+  readonly exists: boolean;
+  /** The strong entity-tag of the representation this response would carry, e.g. `"abc"`. */
+  readonly etag?: string;
+  /**
+   * Other tags handed out for the same revision (its content-coded variants, §8.8.3.3).
+   * If-Match and If-None-Match accept them; If-Range does not, because their bytes differ.
+   */
+  readonly equivalentEtags?: readonly string[];
+  /** Last-Modified, in ms since the epoch. */
+  readonly lastModified?: number;
+  /**
+   * True when another revision shares the Last-Modified second, so the date cannot tell
+   * them apart (§8.8.2.2 calls such a date weak): date conditions then fail safe.
+   */
+  readonly lastModifiedIsWeak?: boolean;
+}
+
+export interface ConditionalRequest {
+  readonly method: string;
+  /** Request header fields by lower-case name, as Node's IncomingMessage gives them. */
+  readonly headers: Readonly<Record<string, HeaderValue>>;
+}
+
+export interface EvaluateOptions {
+  /** RFC 6585 §3: answer 428 when an unsafe request carries no usable precondition. */
+  readonly requirePrecondition?: boolean;
+  /** The server's clock, for If-Modified-Since dates in the future. */
+  readonly now?: number;
+}
+
+export type PreconditionHeader = 'If-Match' | 'If-None-Match' | 'If-Unmodified-Since';
+
+export type Decision =
+  /** Perform the method. `ignoreRange`: If-Range failed, so answer the full representation (§13.2.2 step 5). */
+  | { readonly outcome: 'proceed'; readonly ignoreRange: boolean }
+  | { readonly outcome: 'not-modified' }
+  | { readonly outcome: 'precondition-failed'; readonly header: PreconditionHeader; readonly malformed: boolean }
+  | { readonly outcome: 'precondition-required' };
+
+/** Each header check is three-valued, so an absent or ignored field is never confused with a false one. */
+type Condition = 'none' | 'true' | 'false';
+
+function isSafeRead(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+function currentTags(current: CurrentRepresentation): EntityTag[] {
+  if (!current.exists || current.etag === undefined) return [];
+  const tags = [current.etag, ...(current.equivalentEtags ?? [])];
+  return tags.map((t) => parseEntityTag(t)).filter((t): t is EntityTag => t !== undefined);
+}
+
+function singleDate(header: HeaderValue, now: number): number | undefined {
+  // §13.1.3/§13.1.4: a field value with more than one member is ignored, like an invalid date.
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string') return header.length === 1 ? parseHttpDate(header[0]!, now) : undefined;
+  return parseHttpDate(header, now);
+}
+
+/** True when the representation was last modified at or before `date`, judged on whole seconds. */
+function unmodifiedSince(current: CurrentRepresentation, date: number): boolean {
+  if (current.lastModified === undefined) return false;
+  const modified = toHttpSeconds(current.lastModified);
+  const since = toHttpSeconds(date);
+  if (modified < since) return true;
+  // Same second: only a date no other revision shares proves nothing changed (§8.8.2.2).
+  return modified === since && !current.lastModifiedIsWeak;
+}
+
+// §13.1.1 If-Match: strong comparison; "*" is true only when a current representation exists.
+// A malformed field is false, so it can never let a write through.
+function checkIfMatch(list: EntityTagList | undefined, current: CurrentRepresentation): Condition {
+  if (list === undefined) return 'none';
+  if (list.kind === 'malformed') return 'false';
+  if (list.kind === 'any') return current.exists ? 'true' : 'false';
+  const tags = currentTags(current);
+  return list.tags.some((wanted) => tags.some((have) => strongMatch(wanted, have))) ? 'true' : 'false';
+}
+
+// §13.1.4 If-Unmodified-Since: ignored when not a valid HTTP-date. Without a current
+// representation there is no date to compare, and failing is the safe answer for a write.
+function checkIfUnmodifiedSince(header: HeaderValue, current: CurrentRepresentation, now: number): Condition {
+  const date = singleDate(header, now);
+  if (date === undefined) return 'none';
+  return current.exists && unmodifiedSince(current, date) ? 'true' : 'false';
+}
+
+// §13.1.2 If-None-Match: weak comparison; "*" is false when a current representation exists.
+// A malformed field is ignored on a read, and fails an unsafe method rather than leave it unconditional.
+function checkIfNoneMatch(list: EntityTagList | undefined, current: CurrentRepresentation, method: string): Condition {
+  if (list === undefined) return 'none';
+  if (list.kind === 'malformed') return isSafeRead(method) ? 'none' : 'false';
+  if (list.kind === 'any') return current.exists ? 'false' : 'true';
+  const tags = currentTags(current);
+  return list.tags.some((wanted) => tags.some((have) => weakMatch(wanted, have))) ? 'false' : 'true';
+}
+
+// §13.1.3 If-Modified-Since: only for GET and HEAD, and only a valid date. A date later than
+// the server's clock is ignored (as RFC 2616 §14.25 said): it would hide every change made before it.
+function checkIfModifiedSince(header: HeaderValue, current: CurrentRepresentation, now: number): Condition {
+  const date = singleDate(header, now);
+  if (date === undefined || toHttpSeconds(date) > toHttpSeconds(now) || !current.exists) return 'none';
+  return unmodifiedSince(current, date) ? 'false' : 'true';
+}
+
+// §13.1.5 If-Range: true only for an exact strong match of the entity-tag this response would
+// carry, or a date equal to Last-Modified that is a strong validator. Anything else is false.
+function checkIfRange(header: HeaderValue, current: CurrentRepresentation, now: number): Condition {
+  if (header === undefined) return 'none';
+  const value = (typeof header === 'string' ? header : header.join(',')).trim();
+  if (!current.exists) return 'false';
+  if (value.startsWith('"') || value.startsWith('W/')) {
+    const wanted = parseEntityTag(value);
+    const have = current.etag === undefined ? undefined : parseEntityTag(current.etag);
+    return wanted && have && strongMatch(wanted, have) ? 'true' : 'false';
+  }
+  const date = parseHttpDate(value, now);
+  if (date === undefined || current.lastModified === undefined || current.lastModifiedIsWeak) return 'false';
+  return toHttpSeconds(date) === toHttpSeconds(current.lastModified) ? 'true' : 'false';
+}
+
+/**
+ * RFC 6585 §3: does the request carry a precondition that can protect a write? A valid
+ * If-Unmodified-Since counts; an invalid one is ignored (§13.1.4), which leaves the write
+ * unconditional. An If-None-Match that lists nothing protects nothing.
+ */
+export function hasWritePrecondition(headers: Readonly<Record<string, HeaderValue>>, now: number = Date.now()): boolean {
+  if (headers['if-match'] !== undefined) return true;
+  const noneMatch = parseEntityTagList(headers['if-none-match']);
+  if (noneMatch && (noneMatch.kind !== 'tags' || noneMatch.tags.length > 0)) return true;
+  return singleDate(headers['if-unmodified-since'], now) !== undefined;
+}
+
+/**
+ * Decides what to do with a request given the current representation (§13.2.2). The
+ * caller applies §13.2.1 first: a request that would not be 2xx without its conditions
+ * (a GET of a missing page is 404) does not reach this function.
+ */
+export function evaluatePreconditions(
+  request: ConditionalRequest,
+  current: CurrentRepresentation,
+  options: EvaluateOptions = {},
+): Decision {
+  const method = request.method.toUpperCase();
+  const headers = request.headers;
+  const now = options.now ?? Date.now();
+
+  if (options.requirePrecondition && !isSafeRead(method) && !hasWritePrecondition(headers, now)) {
+    return { outcome: 'precondition-required' };
+  }
+
+  // Step 1, else step 2: If-Unmodified-Since is looked at only when If-Match is absent.
+  const ifMatch = parseEntityTagList(headers['if-match']);
+  const matched = checkIfMatch(ifMatch, current);
+  if (matched === 'false') {
+    return { outcome: 'precondition-failed', header: 'If-Match', malformed: ifMatch?.kind === 'malformed' };
+  }
+  if (matched === 'none' && checkIfUnmodifiedSince(headers['if-unmodified-since'], current, now) === 'false') {
+    return { outcome: 'precondition-failed', header: 'If-Unmodified-Since', malformed: false };
+  }
+
+  // Step 3, else step 4: If-Modified-Since is looked at only when If-None-Match is absent.
+  const ifNoneMatch = parseEntityTagList(headers['if-none-match']);
+  const noneMatched = checkIfNoneMatch(ifNoneMatch, current, method);
+  if (noneMatched === 'false') {
+    if (isSafeRead(method)) return { outcome: 'not-modified' };
+    return { outcome: 'precondition-failed', header: 'If-None-Match', malformed: ifNoneMatch?.kind === 'malformed' };
+  }
+  if (noneMatched === 'none' && isSafeRead(method)) {
+    if (checkIfModifiedSince(headers['if-modified-since'], current, now) === 'false') return { outcome: 'not-modified' };
+  }
+
+  // Step 5: If-Range matters only for a GET that carries Range (§14.2: other methods ignore Range).
+  if (method === 'GET' && headers['range'] !== undefined) {
+    if (checkIfRange(headers['if-range'], current, now) === 'false') return { outcome: 'proceed', ignoreRange: true };
+  }
+  return { outcome: 'proceed', ignoreRange: false };
+}

@@ -1,0 +1,69 @@
+// Settings: each is a command-line flag and an environment variable; the flag wins.
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const USAGE = `Usage: npm start -- [options]
+
+  --port N          PORT          TCP port (default 3000; 0 picks a free one)
+  --host ADDR       HOST          address to listen on (default 127.0.0.1)
+  --data-dir DIR    DATA_DIR      folder of the SQLite store (default ./data)
+  --log-level L     LOG_LEVEL     fatal|error|warn|info|debug|trace|silent (default info)
+  --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
+  --help                          this text`;
+
+/** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
+export function parseSize(text: string): number {
+  const match = /^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib)?\s*$/i.exec(text);
+  if (!match) throw new ConfigError(`Not a size: "${text}" (use bytes, or a number with KiB or MiB)`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ConfigError(`Not a TCP port: "${text}"`);
+  return port;
+}
+
+export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'body-limit': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const logLevel = values['log-level'] ?? env['LOG_LEVEL'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`Not a log level: "${logLevel}" (one of ${LOG_LEVELS.join(', ')})`);
+  return {
+    port: parsePort(values.port ?? env['PORT'] ?? '3000'),
+    host: values.host ?? env['HOST'] ?? '127.0.0.1',
+    dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
+    logLevel,
+    bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
+  };
+}

@@ -1,0 +1,77 @@
+// The write path: decide with the precondition engine against the page's current state,
+// then let the store compare-and-swap on exactly the revision that decision saw. If the
+// page moved in between, decide again against the new state.
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Decision, evaluatePreconditions } from '../conditional/index.js';
+import type { PageState, PageStore, WriteResult } from '../storage/store.js';
+import { equivalentEtags } from './content-coding.js';
+import { HttpProblem } from './errors.js';
+import { preconditionFailed } from './representation.js';
+
+// Each retry follows a commit by someone else; only "*" and date conditions can pass twice.
+const MAX_ATTEMPTS = 16;
+
+export type WriteOutcome = { before: PageState; after: PageState };
+
+function currentOfState(state: PageState) {
+  return {
+    exists: state.exists,
+    ...(state.etag === undefined ? {} : { etag: state.etag, equivalentEtags: equivalentEtags(state.etag) }),
+    lastModified: state.lastModified,
+    lastModifiedIsWeak: state.lastModifiedIsWeak,
+  };
+}
+
+function refusal(decision: Exclude<Decision, { outcome: 'proceed' }>, state: PageState): HttpProblem {
+  if (decision.outcome === 'precondition-required') {
+    return new HttpProblem(
+      'precondition-required',
+      'A write must say which version it replaces: send If-Match with the ETag you started from, ' +
+        'If-None-Match: * to create a page that must not exist yet, or If-Unmodified-Since with a valid HTTP-date.',
+      { acceptedHeaders: ['If-Match', 'If-None-Match', 'If-Unmodified-Since'] },
+    );
+  }
+  if (decision.outcome === 'precondition-failed') {
+    return preconditionFailed(decision.header, decision.malformed, state.exists ? state.etag! : null);
+  }
+  // A safe method never reaches the write path, so "not-modified" cannot happen here.
+  return new HttpProblem('internal-error', 'Unexpected precondition outcome for a write.');
+}
+
+/**
+ * Runs `write` under the request's preconditions. RFC 6585 §3: a write without a usable
+ * precondition is refused with 428. DELETE of a missing page is 404 before any precondition
+ * (§13.2.1: its answer without conditions would not be 2xx).
+ */
+export async function conditionalWrite(
+  store: PageStore,
+  name: string,
+  method: 'PUT' | 'DELETE',
+  headers: IncomingHttpHeaders,
+  write: (state: PageState) => Promise<WriteResult>,
+  onRefused?: (problem: HttpProblem, state: PageState) => Promise<HttpProblem>,
+): Promise<WriteOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const state = await store.head(name);
+    if (method === 'DELETE' && !state.exists) {
+      throw new HttpProblem('page-not-found', `There is no page named "${name}" to delete.`);
+    }
+    const decision = evaluatePreconditions({ method, headers }, currentOfState(state), { requirePrecondition: true });
+    if (decision.outcome !== 'proceed') {
+      const problem = refusal(decision, state);
+      throw onRefused ? await onRefused(problem, state) : problem;
+    }
+    const result = await write(state);
+    if (result.ok) return { before: state, after: result.state };
+    if (attempt >= MAX_ATTEMPTS) {
+      const latest = await store.head(name);
+      const etag = latest.exists ? latest.etag! : null;
+      throw new HttpProblem(
+        'precondition-failed',
+        'The page changed on every attempt to apply this write; read it again and retry.',
+        { currentEtag: etag },
+        etag === null ? {} : { etag },
+      );
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { HttpProblem } from './errors.js';
+
+export const MAX_PAGE_NAME_LENGTH = 255;
+
+// Control characters (C0, DEL, C1) and the line/paragraph separators.
+const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
+
+/**
+ * A page name: 1 to 255 Unicode characters after NFC normalisation, no "/", no control
+ * characters, no leading or trailing white space. Fastify has already percent-decoded it.
+ */
+export function parsePageName(decoded: string): string {
+  const name = decoded.normalize('NFC');
+  const length = [...name].length;
+  if (length === 0) throw new HttpProblem('bad-page-name', 'A page name cannot be empty.');
+  if (length > MAX_PAGE_NAME_LENGTH) {
+    throw new HttpProblem('bad-page-name', `A page name has at most ${MAX_PAGE_NAME_LENGTH} characters; this one has ${length}.`);
+  }
+  if (name.includes('/')) throw new HttpProblem('bad-page-name', 'A page name cannot contain "/".');
+  if (FORBIDDEN.test(name)) throw new HttpProblem('bad-page-name', 'A page name cannot contain control characters.');
+  if (name.trim() !== name) throw new HttpProblem('bad-page-name', 'A page name cannot begin or end with white space.');
+  if (name.includes('\uFFFD')) throw new HttpProblem('bad-page-name', 'The page name is not valid percent-encoded UTF-8.');
+  return name;
+}
+
+/** The path segment for a name: percent-encoded UTF-8. */
+export function encodePageName(name: string): string {
+  return encodeURIComponent(name);
+}

@@ -1,0 +1,52 @@
+// Turns any error into a problem+json response (RFC 9457); a 5xx never shows internals.
+import type { FastifyError, FastifyReply } from 'fastify';
+import { StoreError } from '../storage/store.js';
+import { HttpProblem, type ProblemCode, problemDocument } from './errors.js';
+
+const FASTIFY_CODES: Record<string, ProblemCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad-request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad-request',
+  FST_ERR_BAD_URL: 'bad-request',
+  FST_ERR_VALIDATION: 'bad-request',
+};
+
+const BY_STATUS: Record<number, ProblemCode> = {
+  400: 'bad-request',
+  404: 'not-found',
+  408: 'request-timeout',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+};
+
+/** Seconds a client should wait before retrying while the store is unavailable. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof StoreError && error.code === 'unavailable') {
+    return new HttpProblem('store-unavailable', 'The page store cannot be reached right now; nothing was changed. Retry shortly.', {}, {
+      'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+    });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  const code = (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? BY_STATUS[fastifyError.statusCode ?? 0];
+  if (code) {
+    const detail = code === 'payload-too-large' ? 'The body is larger than the configured limit; nothing was saved.' : String(fastifyError.message);
+    return new HttpProblem(code, detail);
+  }
+  return new HttpProblem('internal-error', 'An unexpected error occurred; it has been logged.');
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?: string): FastifyReply {
+  const body = Buffer.from(JSON.stringify(problemDocument(problem, instance)), 'utf8');
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  // A problem is about this request, never a representation of the resource.
+  reply.removeHeader('content-encoding');
+  reply.removeHeader('content-range');
+  reply.header('cache-control', 'no-store');
+  return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
+}

@@ -1,0 +1,90 @@
+// Sends a representation that carries validators: negotiates its coding, evaluates the
+// request's preconditions against metadata only, and loads the body only for a 200/206.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import parseRange from 'range-parser';
+import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
+import { codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
+import { HttpProblem } from './errors.js';
+
+export interface Representation {
+  /** Strong identity entity-tag, computed when the content was written. */
+  readonly etag: string;
+  readonly lastModified?: number;
+  readonly lastModifiedIsWeak?: boolean;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  /** Identity size in bytes, known from metadata, so a coding can be chosen before loading. */
+  readonly size: number;
+  /** Loads the identity bytes; not called for a 304, a 412 or a HEAD. */
+  readonly load: () => Promise<Buffer | string>;
+}
+
+/** The validators of a representation, as the precondition engine wants them. */
+export function currentOf(rep: Pick<Representation, 'etag' | 'lastModified' | 'lastModifiedIsWeak'>, selectedEtag?: string, equivalents?: string[]): CurrentRepresentation {
+  return {
+    exists: true,
+    etag: selectedEtag ?? rep.etag,
+    equivalentEtags: equivalents ?? equivalentEtags(rep.etag),
+    ...(rep.lastModified === undefined ? {} : { lastModified: rep.lastModified }),
+    lastModifiedIsWeak: rep.lastModifiedIsWeak ?? false,
+  };
+}
+
+export function preconditionFailed(header: string, malformed: boolean, currentEtag: string | null): HttpProblem {
+  const detail = malformed
+    ? `${header} is not a valid entity-tag list (tags are quoted, e.g. "abc" or W/"abc"), so it cannot be satisfied.`
+    : currentEtag === null
+      ? `${header} did not hold: the page does not exist.`
+      : `${header} did not hold: the page has changed since the version the request names.`;
+  return new HttpProblem('precondition-failed', detail, { currentEtag }, currentEtag === null ? {} : { etag: currentEtag });
+}
+
+export async function sendRepresentation(request: FastifyRequest, reply: FastifyReply, rep: Representation): Promise<FastifyReply> {
+  const method = request.method;
+  const headers = request.headers;
+  // Ranges are served from the identity bytes: a byte range of a coded body would need its own tag.
+  const wantsRange = method === 'GET' && headers.range !== undefined;
+  const coding = wantsRange ? 'identity' : negotiateCoding(headers['accept-encoding'], rep.size);
+  const etag = codedEtag(rep.etag, coding);
+  const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalentEtags(rep.etag, coding)));
+
+  reply.header('etag', etag);
+  if (rep.lastModified !== undefined) reply.header('last-modified', formatHttpDate(rep.lastModified));
+  reply.header('cache-control', rep.cacheControl);
+  reply.header('vary', 'Accept-Encoding');
+
+  if (decision.outcome === 'not-modified') return reply.code(304).send();
+  if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
+
+  reply.header('content-type', rep.contentType);
+  reply.header('accept-ranges', 'bytes');
+  if (coding !== 'identity') reply.header('content-encoding', coding);
+
+  if (method === 'HEAD') {
+    // HEAD reports the length a GET would send; for a coded variant that means coding it.
+    const length = coding === 'identity' ? rep.size : encodeBody(toBuffer(await rep.load()), coding, rep.etag).length;
+    return reply.header('content-length', length).send();
+  }
+
+  const identity = toBuffer(await rep.load());
+  if (wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange)) {
+    const ranges = parseRange(identity.length, String(headers.range));
+    if (ranges === -1) {
+      throw new HttpProblem('range-not-satisfiable', `No byte of the range lies within the ${identity.length} bytes of the representation.`, {}, {
+        'content-range': `bytes */${identity.length}`,
+      });
+    }
+    // One range is served as 206; a malformed Range (-2) or several ranges get the full 200,
+    // which §14.2 allows (a server may ignore Range).
+    if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
+      const { start, end } = ranges[0]!;
+      reply.header('content-range', `bytes ${start}-${end}/${identity.length}`);
+      return reply.code(206).send(identity.subarray(start, end + 1));
+    }
+  }
+  return reply.code(200).send(encodeBody(identity, coding, rep.etag));
+}
+
+function toBuffer(body: Buffer | string): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}

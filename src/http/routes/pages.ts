@@ -1,0 +1,127 @@
+// /api/pages/{name}: read, conditional write and conditional delete of one page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatHttpDate } from '../../conditional/index.js';
+import type { PageState, PageStore } from '../../storage/store.js';
+import { isPageMediaType } from '../body-parsers.js';
+import { conditionalWrite } from '../conditional-write.js';
+import { parseEditSummary } from '../edit-summary.js';
+import { HttpProblem } from '../errors.js';
+import { isoDate } from '../json-representation.js';
+import { encodePageName, parsePageName } from '../page-name.js';
+import { sendRepresentation } from '../representation.js';
+import type { ResourceTable } from '../resources.js';
+import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js';
+
+export interface PageRouteContext {
+  readonly store: PageStore;
+  readonly resources: ResourceTable;
+  readonly author: (request: FastifyRequest) => string;
+}
+
+type NameRequest = FastifyRequest<{ Params: { name: string } }>;
+
+export function pageUrl(name: string): string {
+  return `/api/pages/${encodePageName(name)}`;
+}
+
+export function writtenBody(state: PageState) {
+  return { name: state.name, revision: state.revision, etag: state.etag ?? null, lastModified: isoDate(state.lastModified), size: state.size };
+}
+
+export function registerPageRoutes(app: FastifyInstance, { store, resources, author }: PageRouteContext): void {
+  async function readPage(request: NameRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const state = await store.head(name);
+    // §13.2.1: a missing page is 404 whatever the preconditions say (never 304 or 412).
+    if (!state.exists) throw new HttpProblem('page-not-found', `There is no page named "${name}".`);
+    return sendRepresentation(request, reply, {
+      etag: state.etag!,
+      lastModified: state.lastModified,
+      lastModifiedIsWeak: state.lastModifiedIsWeak,
+      contentType: 'text/markdown; charset=utf-8',
+      cacheControl: 'no-cache',
+      size: state.size,
+      load: async () => (await store.content(name, state.revision)) ?? '',
+    });
+  }
+
+  async function putPage(request: NameRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const content = typeof request.body === 'string' ? request.body : '';
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: author(request) };
+    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) =>
+      store.put(name, content, state.revision, info),
+    );
+    reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
+    if (!before.exists) reply.code(201).header('location', pageUrl(name));
+    return reply.type('application/json; charset=utf-8').send(writtenBody(after));
+  }
+
+  async function deletePage(request: NameRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: author(request) };
+    await conditionalWrite(store, name, 'DELETE', request.headers, (state) => store.delete(name, state.revision, info));
+    return reply.code(204).send();
+  }
+
+  const tags = ['pages'];
+  resources.add(app, '/api/pages/:name', {
+    GET: {
+      options: {
+        schema: {
+          tags,
+          summary: 'Read a page (conditional GET, Range and If-Range supported)',
+          params: nameParams,
+          headers: conditionalHeaders,
+          response: { 200: { description: 'The page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, 304: { description: 'Not modified', type: 'null' }, 206: { description: 'A byte range of the page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, ...problemResponses(404, 412, 416) },
+        },
+      },
+      handler: readPage,
+    },
+    HEAD: { options: { schema: { tags, summary: 'Validators and size of a page, without its body', params: nameParams, headers: conditionalHeaders } }, handler: readPage },
+    PUT: {
+      options: {
+        schema: {
+          tags,
+          summary: 'Create or replace a page; requires If-Match, If-None-Match or If-Unmodified-Since',
+          params: nameParams,
+          headers: { ...conditionalHeaders, properties: { ...conditionalHeaders.properties, 'edit-summary': { type: 'string', description: 'Percent-encoded UTF-8 summary of the edit' } } },
+          response: { 200: writtenSchema('Replaced'), 201: writtenSchema('Created'), ...problemResponses(400, 412, 413, 415, 428) },
+        },
+      },
+      // Checked before parsing, so a JSON or form body gets 415 rather than a parse error.
+      onRequest: async (request: FastifyRequest) => {
+        if (!isPageMediaType(request.headers['content-type'])) {
+          throw new HttpProblem('unsupported-media-type', 'A page body must be text/markdown or text/plain in UTF-8.');
+        }
+      },
+      handler: putPage,
+    },
+    DELETE: {
+      options: {
+        schema: {
+          tags,
+          summary: 'Delete a page (history is kept); requires a precondition',
+          params: nameParams,
+          headers: conditionalHeaders,
+          response: { 204: { description: 'Deleted', type: 'null' }, ...problemResponses(404, 412, 428) },
+        },
+      },
+      handler: deletePage,
+    },
+  });
+}
+
+function writtenSchema(description: string) {
+  return {
+    description,
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      revision: { type: 'integer' },
+      etag: { type: 'string' },
+      lastModified: { type: 'string', format: 'date-time' },
+      size: { type: 'integer' },
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// JSON schemas shared by routes; they validate input and feed the OpenAPI description.
+import { PROBLEMS } from './errors.js';
+
+export const nameParams = {
+  type: 'object',
+  properties: { name: { type: 'string', description: 'Page name: 1–255 characters, percent-encoded UTF-8, no "/"' } },
+  required: ['name'],
+} as const;
+
+export const conditionalHeaders = {
+  type: 'object',
+  properties: {
+    'if-match': { type: 'string', description: 'Entity-tags (strong comparison) or *; a stale or weak tag fails' },
+    'if-none-match': { type: 'string', description: 'Entity-tags (weak comparison) or *; * on a write means create-only' },
+    'if-modified-since': { type: 'string', description: 'HTTP-date; reads only, ignored when If-None-Match is present' },
+    'if-unmodified-since': { type: 'string', description: 'HTTP-date; ignored when If-Match is present' },
+    'if-range': { type: 'string', description: 'Strong entity-tag or HTTP-date guarding Range' },
+    range: { type: 'string', description: 'bytes=first-last' },
+  },
+} as const;
+
+export const problemSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', enum: Object.keys(PROBLEMS) },
+    currentEtag: { type: ['string', 'null'], description: 'On 412: the current ETag, null when the page does not exist' },
+  },
+  required: ['type', 'title', 'status', 'detail', 'code'],
+} as const;
+
+export function problemResponses(...statuses: number[]) {
+  const responses: Record<number, unknown> = {};
+  for (const status of statuses) {
+    responses[status] = { description: 'Problem details', content: { 'application/problem+json': { schema: problemSchema } } };
+  }
+  return responses;
+}

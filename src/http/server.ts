@@ -1,0 +1,87 @@
+// The only place that builds Fastify: plugins, parsers, error handling and routes.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { PageStore } from '../storage/store.js';
+import { registerTextParsers } from './body-parsers.js';
+import { HttpProblem } from './errors.js';
+import { jsonRepresentation } from './json-representation.js';
+import { sendProblem, toProblem } from './problem-response.js';
+import { sendRepresentation } from './representation.js';
+import { ResourceTable, methodNotAllowed } from './resources.js';
+import { registerPageListRoutes } from './routes/page-list.js';
+import { registerPageRoutes } from './routes/pages.js';
+import { registerRevisionRoutes } from './routes/revisions.js';
+
+export interface ServerOptions {
+  readonly store: PageStore;
+  readonly logLevel?: string;
+  /** Largest request body in bytes. */
+  readonly bodyLimit?: number;
+  /** Ms a client has to send a whole request before it gets 408. */
+  readonly requestTimeout?: number;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout: options.requestTimeout ?? 30_000,
+    exposeHeadRoutes: false,
+    // Bad percent-encoding in the URL gets the same problem+json as every other error.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(reply, new HttpProblem('bad-request', error.message), request.url);
+    },
+  });
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem, request.url);
+  });
+
+  const resources = new ResourceTable();
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allow = resources.allowFor(path);
+    const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
+    return sendProblem(reply, problem, request.url);
+  });
+
+  registerTextParsers(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'midair',
+        version: '1',
+        description:
+          'A wiki and document server in which no edit is lost to a mid-air collision. Every write carries a precondition (RFC 9110 §13); errors are RFC 9457 problem details.',
+      },
+      tags: [
+        { name: 'pages', description: 'Pages and their conditional reads and writes' },
+        { name: 'revisions', description: 'The history of a page' },
+      ],
+    },
+  });
+
+  const context = { store: options.store, resources, author: (_request: FastifyRequest) => 'anonymous' };
+  registerPageListRoutes(app, context);
+  registerPageRoutes(app, context);
+  registerRevisionRoutes(app, context);
+
+  let openapi: ReturnType<typeof jsonRepresentation> | undefined;
+  resources.add(app, '/api/openapi.json', {
+    GET: {
+      options: { schema: { hide: true } },
+      handler: async (request, reply) => {
+        openapi ??= jsonRepresentation(app.swagger());
+        return sendRepresentation(request, reply, openapi);
+      },
+    },
+  });
+
+  return app;
+}

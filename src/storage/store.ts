@@ -1,0 +1,111 @@
+// The page store: what the HTTP layer may ask of any backend. Nothing here knows about HTTP.
+
+/** The current state of a page name, read without its content (the 304 path). */
+export interface PageState {
+  readonly name: string;
+  /** The latest revision number, deletions included; 0 when the name was never written. */
+  readonly revision: number;
+  /** False when the page was never created or its latest revision is a deletion. */
+  readonly exists: boolean;
+  /** Strong, quoted entity-tag of the current content; undefined when it does not exist. */
+  readonly etag?: string;
+  /** When the latest revision was made, in ms since the epoch. */
+  readonly lastModified: number;
+  /** True when an earlier revision of this page shares the latest one's second. */
+  readonly lastModifiedIsWeak: boolean;
+  /** Size of the current content in bytes (UTF-8). */
+  readonly size: number;
+}
+
+export interface RevisionInfo {
+  readonly revision: number;
+  /** The ETag the page had while this revision was current; null for a deletion. */
+  readonly etag: string | null;
+  readonly lastModified: number;
+  readonly lastModifiedIsWeak: boolean;
+  readonly size: number;
+  readonly summary: string;
+  readonly author: string;
+  readonly deleted: boolean;
+}
+
+export interface PageSummary {
+  readonly name: string;
+  readonly revision: number;
+  readonly etag: string;
+  readonly lastModified: number;
+  readonly size: number;
+}
+
+export interface WriteInfo {
+  readonly summary: string;
+  readonly author: string;
+}
+
+/**
+ * A conditional write either commits against the revision the caller decided on, or
+ * reports that the page moved on. `expectedRevision` is the compare in compare-and-swap.
+ */
+export type WriteResult =
+  | { readonly ok: true; readonly state: PageState }
+  | { readonly ok: false; readonly reason: 'conflict' };
+
+export interface ListOptions {
+  readonly limit: number;
+  /** Names strictly after this one, in binary (code point) order. */
+  readonly after?: string;
+}
+
+export interface HistoryOptions {
+  readonly limit: number;
+  /** Revisions strictly older than this one. */
+  readonly before?: number;
+}
+
+export interface ChangeEvent {
+  /** The store-wide change sequence after this write. */
+  readonly sequence: number;
+  readonly name: string;
+  readonly revision: number;
+  readonly etag: string | null;
+  readonly deleted: boolean;
+  readonly summary: string;
+  readonly author: string;
+  readonly lastModified: number;
+}
+
+export interface PageStore {
+  /** Metadata only: must not read the content, so a 304 costs the same for any page size. */
+  head(name: string): Promise<PageState>;
+  /** The content of one revision (immutable once written); undefined for none or a deletion. */
+  content(name: string, revision: number): Promise<string | undefined>;
+  /** Creates or replaces the page iff its latest revision is still `expectedRevision`. */
+  put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult>;
+  /** Deletes the page iff it exists and its latest revision is still `expectedRevision`. */
+  delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult>;
+  list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }>;
+  history(name: string, options: HistoryOptions): Promise<RevisionInfo[]>;
+  revision(name: string, revision: number): Promise<RevisionInfo | undefined>;
+  /** Grows with every committed write anywhere in the store. */
+  changeSequence(): Promise<number>;
+  /** Changes committed after `sequence`, oldest first (for event replay after a reconnect). */
+  changesSince(sequence: number, limit: number): Promise<ChangeEvent[]>;
+  /** Subscribes to committed changes, including those made by other processes where the backend can tell. */
+  onChange(listener: (event: ChangeEvent) => void): () => void;
+  /** Finishes queued writes, then releases the backend. */
+  close(): Promise<void>;
+}
+
+/** Error codes a backend raises; the HTTP layer maps them to problem responses. */
+export type StoreErrorCode = 'unavailable' | 'corrupt';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
