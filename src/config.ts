@@ -7,6 +7,8 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: string;
   readonly bodyLimit: number;
+  /** A postgres:// URL selects the PostgreSQL store; unset means the embedded SQLite store. */
+  readonly databaseUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -20,6 +22,7 @@ export const USAGE = `Usage: npm start -- [options]
   --data-dir DIR    DATA_DIR      folder of the SQLite store (default ./data)
   --log-level L     LOG_LEVEL     fatal|error|warn|info|debug|trace|silent (default info)
   --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
+  --database-url U  DATABASE_URL  postgres://… to use PostgreSQL instead of SQLite
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -37,6 +40,12 @@ function parsePort(text: string): number {
   return port;
 }
 
+function databaseUrl(url: string | undefined): { databaseUrl?: string } {
+  if (url === undefined || url === '') return {};
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${url}"`);
+  return { databaseUrl: url };
+}
+
 export function readConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config | 'help' {
   let values;
   try {
@@ -48,6 +57,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'body-limit': { type: 'string' },
+        'database-url': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -65,5 +75,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
     logLevel,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
+    ...databaseUrl(values['database-url'] ?? env['DATABASE_URL']),
   };
 }

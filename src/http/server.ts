@@ -11,6 +11,7 @@ import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
+import { registerWikiRoutes } from '../ui/register.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -71,6 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
+  await registerWikiRoutes(app, context);
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
   resources.add(app, '/api/openapi.json', {

@@ -5,6 +5,8 @@ import type { PageStore } from './store.js';
 export interface StoreConfig {
   /** Folder of the embedded SQLite file. */
   readonly dataDir: string;
+  /** A postgres:// URL selects PostgreSQL. */
+  readonly databaseUrl?: string;
 }
 
 /** Picks the backend from the configuration. */
