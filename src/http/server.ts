@@ -28,6 +28,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: options.requestTimeout ?? 30_000,
     exposeHeadRoutes: false,
+    // A 255-character name, percent-encoded, is up to 255 × 4 bytes × 3 characters long.
+    routerOptions: { maxParamLength: 4096 },
     // Bad percent-encoding in the URL gets the same problem+json as every other error.
     frameworkErrors: (error, request, reply) => {
       sendProblem(reply, new HttpProblem('bad-request', error.message), request.url);

@@ -35,7 +35,8 @@ export function removeDir(dir: string): void {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? tempDir();
   const child = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+    // A test asks for PostgreSQL explicitly; an inherited DATABASE_URL must not switch the store.
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
