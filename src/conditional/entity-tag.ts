@@ -23,6 +23,15 @@ function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
+// OWS is only SP and HTAB (§5.6.3); String.prototype.trim would also strip NBSP (an obs-text octet), CR, LF.
+function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) start++;
+  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
+  return value.slice(start, end);
+}
+
 /**
  * Reads one entity-tag at `start`; returns it and the index after it, or undefined.
  * Weakness is the case-sensitive prefix `W/` (§8.8.3: weak = %s"W/").
@@ -47,7 +56,7 @@ function scanEntityTag(value: string, start: number): { tag: EntityTag; end: num
 
 /** Parses a single entity-tag such as `"abc"` or `W/"abc"`, as in an ETag or If-Range field. */
 export function parseEntityTag(value: string): EntityTag | undefined {
-  const trimmed = value.trim();
+  const trimmed = trimOws(value);
   const scanned = scanEntityTag(trimmed, 0);
   return scanned && scanned.end === trimmed.length ? scanned.tag : undefined;
 }
@@ -60,7 +69,7 @@ export function parseEntityTag(value: string): EntityTag | undefined {
 export function parseEntityTagList(header: HeaderValue): EntityTagList | undefined {
   if (header === undefined) return undefined;
   const value = typeof header === 'string' ? header : header.join(',');
-  const trimmed = value.trim();
+  const trimmed = trimOws(value);
   if (trimmed === '*') return { kind: 'any' };
   const tags: EntityTag[] = [];
   let i = 0;

@@ -22,10 +22,17 @@ function toTime(year: number, month: string, day: number, h: string, m: string, 
   const second = Number(s);
   // time-of-day allows 60 for a leap second (§5.6.7).
   if (hour > 23 || minute > 59 || second > 60 || day < 1) return undefined;
-  const time = Date.UTC(year, monthIndex, day, hour, minute, second);
-  // Reject dates that Date.UTC would roll over, such as 31 Feb.
-  if (new Date(Date.UTC(year, monthIndex, day)).getUTCDate() !== day) return undefined;
-  return time;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0000-0099 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  // Reject dates that would roll over, such as 31 Feb.
+  if (date.getUTCDate() !== day) return undefined;
+  return date.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
+}
+
+// OWS is only SP and HTAB (§5.6.3); String.prototype.trim would also strip NBSP, CR, LF.
+function trimOws(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /**
@@ -34,7 +41,7 @@ function toTime(year: number, month: string, day: number, h: string, m: string, 
  * would accept "0", ISO strings and local-time forms.
  */
 export function parseHttpDate(value: string, now: number = Date.now()): number | undefined {
-  const text = value.trim();
+  const text = trimOws(value);
   let match = IMF_FIXDATE.exec(text);
   if (match) return toTime(Number(match[4]), match[3]!, Number(match[2]), match[5]!, match[6]!, match[7]!);
   match = RFC850_DATE.exec(text);

@@ -114,9 +114,9 @@ function checkIfModifiedSince(header: HeaderValue, current: CurrentRepresentatio
 // carry, or a date equal to Last-Modified that is a strong validator. Anything else is false.
 function checkIfRange(header: HeaderValue, current: CurrentRepresentation, now: number): Condition {
   if (header === undefined) return 'none';
-  const value = (typeof header === 'string' ? header : header.join(',')).trim();
+  const value = typeof header === 'string' ? header : header.join(',');
   if (!current.exists) return 'false';
-  if (value.startsWith('"') || value.startsWith('W/')) {
+  if (/^[ \t]*(?:"|W\/)/.test(value)) {
     const wanted = parseEntityTag(value);
     const have = current.etag === undefined ? undefined : parseEntityTag(current.etag);
     return wanted && have && strongMatch(wanted, have) ? 'true' : 'false';
@@ -167,13 +167,15 @@ export function evaluatePreconditions(
   }
 
   // Step 3, else step 4: If-Modified-Since is looked at only when If-None-Match is absent.
+  // §13.1.3: "A recipient MUST ignore If-Modified-Since if the request contains an
+  // If-None-Match header field" — one that is malformed, and so ignored on a read, included.
   const ifNoneMatch = parseEntityTagList(headers['if-none-match']);
   const noneMatched = checkIfNoneMatch(ifNoneMatch, current, method);
   if (noneMatched === 'false') {
     if (isSafeRead(method)) return { outcome: 'not-modified' };
     return { outcome: 'precondition-failed', header: 'If-None-Match', malformed: ifNoneMatch?.kind === 'malformed' };
   }
-  if (noneMatched === 'none' && isSafeRead(method)) {
+  if (ifNoneMatch === undefined && isSafeRead(method)) {
     if (checkIfModifiedSince(headers['if-modified-since'], current, now) === 'false') return { outcome: 'not-modified' };
   }
 

@@ -41,12 +41,15 @@ export function toProblem(error: unknown): HttpProblem {
   return new HttpProblem('internal-error', 'An unexpected error occurred; it has been logged.');
 }
 
+const REPRESENTATION_HEADERS = ['etag', 'last-modified', 'content-encoding', 'content-range', 'accept-ranges', 'vary'];
+
 export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?: string): FastifyReply {
   const body = Buffer.from(JSON.stringify(problemDocument(problem, instance)), 'utf8');
+  // A problem is about this request, not a representation of the resource: drop the
+  // representation's headers, then add the ones the problem itself carries (ETag on 412,
+  // Content-Range on 416, Allow on 405, Retry-After on 503).
+  for (const name of REPRESENTATION_HEADERS) reply.removeHeader(name);
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  // A problem is about this request, never a representation of the resource.
-  reply.removeHeader('content-encoding');
-  reply.removeHeader('content-range');
   reply.header('cache-control', 'no-store');
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }
