@@ -1,0 +1,63 @@
+// The docs stay true to the code: every error code documented, every route in the OpenAPI description.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { PROBLEMS } from '../src/http/errors.js';
+import { request } from './support/http.js';
+import { type RunningServer, removeDir, startServer } from './support/server.js';
+
+const root = join(import.meta.dirname, '..');
+let server: RunningServer;
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.stop();
+  removeDir(server.dataDir);
+});
+
+test('docs/ERRORS.md lists every code of the error catalog with its status', () => {
+  const doc = readFileSync(join(root, 'docs', 'ERRORS.md'), 'utf8');
+  for (const [code, { status }] of Object.entries(PROBLEMS)) {
+    assert.match(doc, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} (${status}) is documented`);
+  }
+});
+
+test('the OpenAPI 3.1 description lists every API route and method', async () => {
+  const res = await request(`${server.url}/api/openapi.json`);
+  assert.equal(res.status, 200);
+  assert.match(String(res.headers.etag), /^"/);
+  const doc = res.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
+  assert.equal(doc.openapi, '3.1.0');
+  const expected: Record<string, string[]> = {
+    '/api/pages': ['get'],
+    '/api/pages/{name}': ['get', 'head', 'put', 'delete'],
+    '/api/pages/{name}/revisions': ['get'],
+    '/api/pages/{name}/revisions/{n}': ['get'],
+  };
+  for (const [path, methods] of Object.entries(expected)) {
+    assert.ok(doc.paths[path], `${path} is described`);
+    for (const method of methods) assert.ok(doc.paths[path]![method], `${method.toUpperCase()} ${path} is described`);
+  }
+  const put = doc.paths['/api/pages/{name}']!['put'] as { responses: Record<string, unknown> };
+  for (const status of ['200', '201', '412', '428']) assert.ok(put.responses[status], `PUT documents ${status}`);
+});
+
+test('docs/API.md shows a curl example of every precondition case', () => {
+  const doc = readFileSync(join(root, 'docs', 'API.md'), 'utf8');
+  for (const header of ["If-None-Match: *", 'If-Match: "', 'If-Match: *', 'If-Unmodified-Since:', 'If-Modified-Since:', 'If-None-Match: "', 'If-Range:']) {
+    assert.ok(doc.includes(`-H '${header}`), `curl example with ${header}`);
+  }
+  for (const status of ['201', '304', '412', '428', '416']) assert.ok(doc.includes(status), `mentions ${status}`);
+});
+
+test('the README gives the two quick-start command lines and documents every setting', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.ok(readme.includes('npm install && npm start'));
+  assert.ok(readme.includes('npm test'));
+  for (const name of ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', '--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url']) {
+    assert.ok(readme.includes(`\`${name}`), `README documents ${name}`);
+  }
+});
