@@ -9,7 +9,11 @@ const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
  * A page name: 1 to 255 Unicode characters after NFC normalisation, no "/", no control
  * characters, no leading or trailing white space. Fastify has already percent-decoded it.
  */
+// Printable ASCII without "/" is already NFC and needs no further checks but its ends and length.
+const PLAIN_ASCII = /^[\x21-\x2e\x30-\x7e](?:[\x20-\x2e\x30-\x7e]{0,253}[\x21-\x2e\x30-\x7e])?$/;
+
 export function parsePageName(decoded: string): string {
+  if (PLAIN_ASCII.test(decoded)) return decoded;
   const name = decoded.normalize('NFC');
   const length = [...name].length;
   if (length === 0) throw new HttpProblem('bad-page-name', 'A page name cannot be empty.');

@@ -51,5 +51,6 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?
   for (const name of REPRESENTATION_HEADERS) reply.removeHeader(name);
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   reply.header('cache-control', 'no-store');
+  reply.header('x-content-type-options', 'nosniff');
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }

@@ -49,7 +49,8 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
   const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalentEtags(rep.etag, coding)));
 
   reply.header('etag', etag);
-  if (rep.lastModified !== undefined) reply.header('last-modified', formatHttpDate(rep.lastModified));
+  reply.header('x-content-type-options', 'nosniff');
+  if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
   reply.header('cache-control', rep.cacheControl);
   reply.header('vary', 'Accept-Encoding');
 
@@ -83,6 +84,18 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
     }
   }
   return reply.code(200).send(encodeBody(identity, coding, rep.etag));
+}
+
+// Pages change far less often than they are read: the last few formatted dates are kept.
+const formattedDates = new Map<number, string>();
+function httpDateOf(time: number): string {
+  let text = formattedDates.get(time);
+  if (text === undefined) {
+    if (formattedDates.size >= 1024) formattedDates.clear();
+    text = formatHttpDate(time);
+    formattedDates.set(time, text);
+  }
+  return text;
 }
 
 function toBuffer(body: Buffer | string): Buffer {

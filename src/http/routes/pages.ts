@@ -54,7 +54,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, aut
     );
     reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
     if (!before.exists) reply.code(201).header('location', pageUrl(name));
-    return reply.type('application/json; charset=utf-8').send(writtenBody(after));
+    return reply.type('application/json; charset=utf-8').header('x-content-type-options', 'nosniff').send(writtenBody(after));
   }
 
   async function deletePage(request: NameRequest, reply: FastifyReply) {
