@@ -11,5 +11,10 @@ export interface StoreConfig {
 
 /** Picks the backend from the configuration. */
 export async function openStore(config: StoreConfig): Promise<PageStore> {
+  if (config.databaseUrl !== undefined) {
+    // Loaded only when asked for, so an embedded deployment never loads the pg driver.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    return openPostgresStore({ url: config.databaseUrl });
+  }
   return new SqlitePageStore(join(config.dataDir, 'midair.sqlite3'));
 }

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { type ConnectionPool, quoteIdentifier } from './driver.js';
+
+/**
+ * Versioned migrations, applied in order at start. schema_migrations records each applied
+ * version; the check and the migrations share one transaction that first takes an advisory
+ * lock on the schema, so several processes starting at once apply each migration exactly once.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  -- One row per page name: the latest revision's validators and no content, so the
+  -- metadata read behind a 304 never touches a page body. COLLATE "C" orders names by
+  -- their UTF-8 bytes, which is code-point order, the same as SQLite's BINARY.
+  CREATE TABLE pages (
+    name        text COLLATE "C" PRIMARY KEY,
+    revision    integer NOT NULL,
+    deleted     boolean NOT NULL,
+    etag        text,
+    modified_ms bigint  NOT NULL,
+    date_shared boolean NOT NULL,
+    size        integer NOT NULL
+  );
+
+  -- Every revision, deletions included. seq is the store-wide change sequence. content is
+  -- the UTF-8 bytes (bytea, so that any text round-trips, U+0000 included) and comes last.
+  CREATE TABLE revisions (
+    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text COLLATE "C" NOT NULL,
+    revision    integer NOT NULL,
+    deleted     boolean NOT NULL,
+    etag        text,
+    modified_ms bigint  NOT NULL,
+    date_shared boolean NOT NULL,
+    size        integer NOT NULL,
+    summary     text    NOT NULL,
+    author      text    NOT NULL,
+    content     bytea,
+    UNIQUE (name, revision)
+  );
+  `,
+];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+// The first key of each two-key advisory lock; the second is derived from the schema name,
+// so stores in different schemas of one database never wait for each other.
+export const MIGRATION_LOCK = 0x6d690001;
+export const CHANGE_ORDER_LOCK = 0x6d690002;
+
+/** A stable int4 from a schema name, the second half of the store's advisory lock keys. */
+export function schemaLockKey(schema: string): number {
+  return createHash('sha256').update(schema, 'utf8').digest().readInt32BE(0);
+}
+
+/**
+ * Brings the schema up to date and returns its name. With `schema` it is created when
+ * missing; without, the tables go into the first schema of the connection's search_path.
+ */
+export async function migrate(pool: ConnectionPool, schema: string | undefined): Promise<string> {
+  const client = await pool.connect();
+  try {
+    let target = schema;
+    if (target === undefined) {
+      const { rows } = await client.query('SELECT current_schema() AS schema');
+      target = (rows[0] as { schema: string | null } | undefined)?.schema ?? undefined;
+      if (target === undefined) throw new Error('The search_path names no schema that exists; create it or set one');
+    }
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATION_LOCK, schemaLockKey(target)]);
+    if (schema !== undefined) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+      await client.query(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
+    }
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version    integer PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
+    const applied = (rows[0] as { version: number }).version;
+    for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+      await client.query(MIGRATIONS[version - 1]!);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+    }
+    await client.query('COMMIT');
+    client.release();
+    return target;
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
