@@ -68,12 +68,12 @@ function backingOf(open: (options: OpenOptions) => Promise<PageStore>, remove: (
 
 const sqlite: Adapter = {
   name: 'SQLite',
-  capabilities: new Set(),
+  capabilities: new Set(['changes-across-instances', 'injectable-clock']),
   async fresh() {
     const dir = mkdtempSync(join(tmpdir(), 'midair-contract-'));
     const file = join(dir, 'midair.sqlite3');
     return backingOf(
-      async () => new SqlitePageStore(file),
+      async (options) => new SqlitePageStore(file, options.clock ? { clock: options.clock } : {}),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
   },

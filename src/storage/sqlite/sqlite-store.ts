@@ -14,7 +14,17 @@ import type {
   WriteInfo,
   WriteResult,
 } from '../store.js';
+import { guarded, storeErrorOf } from './errors.js';
 import { migrate } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** The clock that dates revisions (ms since the epoch); replaceable for tests. */
+  readonly clock?: () => number;
+  /** How often other processes' commits are looked for while anyone listens for changes (ms). */
+  readonly changePollMs?: number;
+  /** Most page states kept in the validator cache. */
+  readonly cacheEntries?: number;
+}
 
 interface PageRow {
   name: string;
@@ -43,15 +53,18 @@ type WriteJob =
   | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo; now: number }
   | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo; now: number };
 
-interface Committed {
-  result: WriteResult;
-  event?: ChangeEvent;
-}
+/** One job's outcome inside a batch: a failing job is rolled back to its savepoint alone. */
+type Committed = { result: WriteResult } | { error: unknown };
 
 // The new revision's time never runs backwards within a page, and it is marked as sharing
 // its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
 const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
 const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
+
+function outcomeOf(committed: Committed): WriteResult {
+  if ('error' in committed) throw committed.error;
+  return committed.result;
+}
 
 function toState(row: PageRow | undefined, name: string): PageState {
   if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
@@ -95,21 +108,42 @@ function toChangeEvent(row: RevisionRow): ChangeEvent {
 const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
 const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
 
-/** The embedded store: one SQLite file in WAL mode, every commit fsynced before it is acknowledged. */
+/**
+ * The embedded store: one SQLite file in WAL mode, every commit fsynced before it is
+ * acknowledged. Several processes may share the file (each its own instance).
+ */
 export class SqlitePageStore implements PageStore {
   private readonly db: Database.Database;
   private readonly writes: GroupCommit<WriteJob, Committed>;
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly statements;
+  private readonly clock: () => number;
+  private readonly changePollMs: number;
+  private readonly cacheEntries: number;
+  /** Page states by name, valid while data_version says no other connection has committed. */
+  private readonly validators = new Map<string, PageState>();
+  private seenDataVersion = -1;
+  /** data_version when the change poller last looked; separate, as reads also move seenDataVersion. */
+  private polledDataVersion = -1;
+  /** The last change sequence handed to listeners. */
+  private emittedSequence = 0;
+  private poller: NodeJS.Timeout | undefined;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.changePollMs = options.changePollMs ?? 50;
+    this.cacheEntries = options.cacheEntries ?? 100_000;
     mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = guarded(() => new Database(file));
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before it returns, so a 2xx survives kill -9 and power loss.
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    // Waiting blocks the event loop, so give up early: the request gets a 503 with Retry-After.
+    this.db.pragma('busy_timeout = 2000');
+    guarded(() => migrate(this.db));
     const db = this.db;
     this.statements = {
       head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
@@ -149,18 +183,57 @@ export class SqlitePageStore implements PageStore {
       since: db.prepare<[number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
-    const batch = db.transaction((jobs: WriteJob[]) => jobs.map((job) => this.applyOne(job)));
+    // Each job runs in its own savepoint (a nested transaction), so one failing write is
+    // rolled back alone; the batch commits once, and only then is anyone answered.
+    const one = db.transaction((job: WriteJob) => this.applyOne(job));
+    const batch = db.transaction((jobs: WriteJob[]) =>
+      jobs.map((job): Committed => {
+        try {
+          return { result: one(job) };
+        } catch (error) {
+          return { error: storeErrorOf(error) };
+        }
+      }),
+    );
     this.writes = new GroupCommit((jobs) => {
-      const committed = batch.immediate(jobs);
-      for (const { event } of committed) if (event) this.emit(event);
+      let committed: Committed[];
+      try {
+        committed = batch.immediate(jobs);
+      } catch (error) {
+        this.validators.clear();
+        throw storeErrorOf(error);
+      }
+      for (const outcome of committed) {
+        if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
+      }
+      // Listeners hear of the commit after it is durable, outside the batch, so a listener
+      // that throws cannot undo or fail anyone's write.
+      queueMicrotask(() => this.drainChanges());
       return committed;
     });
+    this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
+  }
+
+  /** Caches a page state. Our own commits do not change our data_version; only others' do. */
+  private remember(state: PageState): void {
+    if (this.validators.size >= this.cacheEntries) this.validators.clear();
+    this.validators.set(state.name, state);
+  }
+
+  /** The validator cache is exact only while no other connection has committed. */
+  private checkOtherWriters(): void {
+    const version = this.statements.dataVersion.get()!;
+    if (version !== this.seenDataVersion) {
+      this.validators.clear();
+      this.seenDataVersion = version;
+    }
   }
 
   // Runs inside the batch transaction. The UPDATE/INSERT is the compare-and-swap: it
   // changes a row only if the page is still at the revision the caller decided on.
-  private applyOne(job: WriteJob): Committed {
+  private applyOne(job: WriteJob): WriteResult {
     const s = this.statements;
     const params = { name: job.name, expected: job.expectedRevision, now: job.now };
     let row: PageRow | undefined;
@@ -172,38 +245,64 @@ export class SqlitePageStore implements PageStore {
     } else {
       row = s.remove.get(params);
     }
-    if (!row) return { result: { ok: false, reason: 'conflict' } };
-    const recorded = s.record.get({ ...row, summary: job.info.summary, author: job.info.author, content })!;
-    return {
-      result: { ok: true, state: toState(row, job.name) },
-      event: toChangeEvent(recorded),
-    };
+    if (!row) return { ok: false, reason: 'conflict' };
+    s.record.run({ ...row, summary: job.info.summary, author: job.info.author, content });
+    return { ok: true, state: toState(row, job.name) };
   }
 
-  private emit(event: ChangeEvent): void {
-    for (const listener of this.listeners) listener(event);
+  /**
+   * Hands every change after the last one emitted to the listeners, in sequence order.
+   * One path for our own commits and other processes' alike, so none is missed or doubled.
+   */
+  private drainChanges(): void {
+    if (this.listeners.size === 0 || !this.db.open) return;
+    let changes: RevisionRow[];
+    do {
+      try {
+        changes = this.statements.since.all(this.emittedSequence, 500);
+      } catch {
+        return; // the next commit or poll tries again
+      }
+      for (const row of changes) {
+        this.emittedSequence = row.seq;
+        const event = toChangeEvent(row);
+        for (const listener of this.listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            process.emitWarning(`A change listener threw: ${String(error)}`);
+          }
+        }
+      }
+    } while (changes.length === 500);
   }
 
   async head(name: string): Promise<PageState> {
-    return toState(this.statements.head.get(name), name);
+    return guarded(() => {
+      this.checkOtherWriters();
+      let state = this.validators.get(name);
+      if (state === undefined) {
+        state = toState(this.statements.head.get(name), name);
+        this.remember(state);
+      }
+      return state;
+    });
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    return this.statements.content.get(name, revision)?.content ?? undefined;
+    return guarded(() => this.statements.content.get(name, revision)?.content ?? undefined);
   }
 
   async put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    const { result } = await this.writes.submit({ kind: 'put', name, content, expectedRevision, info, now: Date.now() });
-    return result;
+    return outcomeOf(await this.writes.submit({ kind: 'put', name, content, expectedRevision, info, now: this.clock() }));
   }
 
   async delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    const { result } = await this.writes.submit({ kind: 'delete', name, expectedRevision, info, now: Date.now() });
-    return result;
+    return outcomeOf(await this.writes.submit({ kind: 'delete', name, expectedRevision, info, now: this.clock() }));
   }
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = this.statements.list.all(options.after ?? '', options.limit + 1);
+    const rows = guarded(() => this.statements.list.all(options.after ?? '', options.limit + 1));
     const pages = rows.slice(0, options.limit).map((row) => ({
       name: row.name,
       revision: row.revision,
@@ -216,28 +315,47 @@ export class SqlitePageStore implements PageStore {
 
   async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
     const before = options.before ?? Number.MAX_SAFE_INTEGER;
-    return this.statements.history.all(name, before, options.limit).map(toRevisionInfo);
+    return guarded(() => this.statements.history.all(name, before, options.limit)).map(toRevisionInfo);
   }
 
   async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const row = this.statements.revision.get(name, revision);
+    const row = guarded(() => this.statements.revision.get(name, revision));
     return row && toRevisionInfo(row);
   }
 
   async changeSequence(): Promise<number> {
-    return this.statements.sequence.get()?.seq ?? 0;
+    return guarded(() => this.statements.sequence.get()?.seq ?? 0);
   }
 
   async changesSince(sequence: number, limit: number): Promise<ChangeEvent[]> {
-    return this.statements.since.all(sequence, limit).map(toChangeEvent);
+    return guarded(() => this.statements.since.all(sequence, limit)).map(toChangeEvent);
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    // Other processes' commits show up as a new data_version; look for them while anyone listens.
+    this.poller ??= setInterval(() => {
+      try {
+        const version = this.statements.dataVersion.get()!;
+        if (version !== this.polledDataVersion) {
+          this.polledDataVersion = version;
+          this.drainChanges();
+        }
+      } catch {
+        // a busy or closing database: the next tick tries again
+      }
+    }, this.changePollMs).unref();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.poller) {
+        clearInterval(this.poller);
+        this.poller = undefined;
+      }
+    };
   }
 
   async close(): Promise<void> {
+    if (this.poller) clearInterval(this.poller);
     this.writes.flush();
     this.db.close();
   }
