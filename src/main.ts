@@ -2,6 +2,8 @@
 import { ConfigError, readConfig, USAGE } from './config.js';
 import { buildServer } from './http/server.js';
 import { openStore } from './storage/index.js';
+import { StoreInUseError } from './storage/sqlite/file-lock.js';
+import { StoreError } from './storage/store.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,7 +22,8 @@ async function main(): Promise<void> {
   const app = await buildServer({ store, logLevel: config.logLevel, bodyLimit: config.bodyLimit });
   const address = await app.listen({ port: config.port, host: config.host });
   // Tests and scripts read this line to learn the port when --port 0 was given.
-  console.log(`midair listening on ${address} (data in ${config.dataDir})`);
+  const where = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  console.log(`midair listening on ${address} (${where})`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('midair failed to start:', error);
+  // Problems an operator can fix get their message alone; anything else its stack too.
+  if (error instanceof StoreInUseError || error instanceof StoreError) console.error(`midair: ${error.message}`);
+  else console.error('midair failed to start:', error);
   process.exit(1);
 });

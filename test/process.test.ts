@@ -70,3 +70,19 @@ test('--help prints every setting with its environment variable', async () => {
   assert.equal(await server.exit, 0);
   for (const name of ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL']) assert.match(server.output(), new RegExp(name));
 });
+
+test('a second server on the same data folder is refused with a clear message, not a shared cache', async () => {
+  const dataDir = tempDir();
+  try {
+    const first = run(['--port', '0', '--data-dir', dataDir], {});
+    await first.listening();
+    const second = run(['--port', '0', '--data-dir', dataDir], {});
+    assert.equal(await second.exit, 1);
+    assert.match(second.output(), /Another midair process \(pid \d+\) is using this store/);
+    assert.doesNotMatch(second.output(), /at .*\.js:\d+/, 'no stack trace');
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exit, 0);
+  } finally {
+    removeDir(dataDir);
+  }
+});

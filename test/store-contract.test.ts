@@ -73,7 +73,8 @@ const sqlite: Adapter = {
     const dir = mkdtempSync(join(tmpdir(), 'midair-contract-'));
     const file = join(dir, 'midair.sqlite3');
     return backingOf(
-      async (options) => new SqlitePageStore(file, options.clock ? { clock: options.clock } : {}),
+      // Cases open several instances of one file, as --workers does: each is opened shared.
+      async (options) => new SqlitePageStore(file, { shared: true, ...(options.clock ? { clock: options.clock } : {}) }),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
   },

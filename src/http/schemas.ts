@@ -7,6 +7,24 @@ export const nameParams = {
   required: ['name'],
 } as const;
 
+/**
+ * Request headers are documented, not validated: every conditional header is optional and
+ * parsed by the precondition engine, so Fastify-side validation would only cost time on the
+ * 304 path. Routes put them under `documentedHeaders`; the OpenAPI transform renames it.
+ */
+declare module 'fastify' {
+  interface FastifySchema {
+    /** Request headers for the OpenAPI description only; never validated. */
+    documentedHeaders?: unknown;
+  }
+}
+
+export function documentHeaders(schema: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!schema || !('documentedHeaders' in schema)) return schema;
+  const { documentedHeaders, ...rest } = schema;
+  return { ...rest, headers: documentedHeaders };
+}
+
 export const conditionalHeaders = {
   type: 'object',
   properties: {

@@ -1,11 +1,12 @@
 // The only place that builds Fastify: plugins, parsers, error handling and routes.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
 import { HttpProblem } from './errors.js';
 import { jsonRepresentation } from './json-representation.js';
 import { sendProblem, toProblem } from './problem-response.js';
+import { documentHeaders } from './schemas.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerPageListRoutes } from './routes/page-list.js';
@@ -23,10 +24,13 @@ export interface ServerOptions {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const verbose = ['debug', 'trace'].includes(options.logLevel ?? 'info');
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     // Access logs cost a child logger and two log lines per request: only at debug and trace.
-    disableRequestLogging: !['debug', 'trace'].includes(options.logLevel ?? 'info'),
+    logController: new LogController({ disableRequestLogging: !verbose }),
+    // A child logger per request costs more than the rest of a 304; below debug, requests share the root logger.
+    ...(verbose ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestTimeout: options.requestTimeout ?? 30_000,
     exposeHeadRoutes: false,
@@ -55,6 +59,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerTextParsers(app);
   await app.register(swagger, {
     exposeHeadRoutes: true,
+    transform: ({ schema, url }) => ({ schema: documentHeaders(schema as Record<string, unknown>) as typeof schema, url }),
     openapi: {
       openapi: '3.1.0',
       info: {

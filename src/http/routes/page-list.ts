@@ -48,7 +48,7 @@ export function registerPageListRoutes(app: FastifyInstance, { store, resources 
             },
             additionalProperties: false,
           },
-          headers: conditionalHeaders,
+          documentedHeaders: conditionalHeaders,
           response: {
             200: {
               description: 'A page of the list',

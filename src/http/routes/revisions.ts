@@ -71,7 +71,7 @@ export function registerRevisionRoutes(app: FastifyInstance, { store, resources 
           summary: "A page's revisions, newest first, deletions included",
           params: nameParams,
           querystring: historyQuery,
-          headers: conditionalHeaders,
+          documentedHeaders: conditionalHeaders,
           response: { 304: { description: 'Not modified', type: 'null' }, ...problemResponses(400, 404) },
         },
       },
@@ -92,7 +92,7 @@ export function registerRevisionRoutes(app: FastifyInstance, { store, resources 
           tags,
           summary: 'The source of one revision, with the ETag the page had while it was current',
           params: revisionParams,
-          headers: conditionalHeaders,
+          documentedHeaders: conditionalHeaders,
           response: {
             200: { description: 'The revision source', content: { 'text/markdown': { schema: { type: 'string' } } } },
             304: { description: 'Not modified', type: 'null' },

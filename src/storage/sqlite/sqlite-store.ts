@@ -15,6 +15,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { guarded, storeErrorOf } from './errors.js';
+import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -24,6 +25,12 @@ export interface SqliteStoreOptions {
   readonly changePollMs?: number;
   /** Most page states kept in the validator cache. */
   readonly cacheEntries?: number;
+  /**
+   * Other processes write this file too (--workers). A shared store asks SQLite on every read
+   * whether anyone else committed (PRAGMA data_version); a lone one holds a lock file instead
+   * and trusts its cache.
+   */
+  readonly shared?: boolean;
 }
 
 interface PageRow {
@@ -128,6 +135,8 @@ export class SqlitePageStore implements PageStore {
   /** The last change sequence handed to listeners. */
   private emittedSequence = 0;
   private poller: NodeJS.Timeout | undefined;
+  private readonly shared: boolean;
+  private readonly releaseLock: () => void;
 
   constructor(
     readonly file: string,
@@ -136,8 +145,15 @@ export class SqlitePageStore implements PageStore {
     this.clock = options.clock ?? Date.now;
     this.changePollMs = options.changePollMs ?? 50;
     this.cacheEntries = options.cacheEntries ?? 100_000;
+    this.shared = options.shared ?? false;
     mkdirSync(dirname(file), { recursive: true });
-    this.db = guarded(() => new Database(file));
+    this.releaseLock = this.shared ? () => {} : acquireLock(`${file}.lock`);
+    try {
+      this.db = guarded(() => new Database(file));
+    } catch (error) {
+      this.releaseLock();
+      throw error;
+    }
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before it returns, so a 2xx survives kill -9 and power loss.
     this.db.pragma('synchronous = FULL');
@@ -222,8 +238,9 @@ export class SqlitePageStore implements PageStore {
     this.validators.set(state.name, state);
   }
 
-  /** The validator cache is exact only while no other connection has committed. */
+  /** In a shared store the validator cache is exact only while no other connection has committed. */
   private checkOtherWriters(): void {
+    if (!this.shared) return;
     const version = this.statements.dataVersion.get()!;
     if (version !== this.seenDataVersion) {
       this.validators.clear();
@@ -358,5 +375,6 @@ export class SqlitePageStore implements PageStore {
     if (this.poller) clearInterval(this.poller);
     this.writes.flush();
     this.db.close();
+    this.releaseLock();
   }
 }
