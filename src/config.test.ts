@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { ConfigError, parseSize, readConfig } from './config.js';
 
 test('defaults serve on 127.0.0.1:3000 with data in ./data and a 1 MiB body limit', () => {
-  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576 });
+  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1 });
 });
 
 test('environment variables set every setting', () => {
-  const config = readConfig([], { PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db' });
-  assert.deepEqual(config, { port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db' });
+  const config = readConfig([], { PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3' });
+  assert.deepEqual(config, { port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3 });
 });
 
 test('a flag wins over its environment variable', () => {
@@ -26,6 +26,8 @@ test('bad values are refused with a message naming them', () => {
   assert.throws(() => readConfig(['--bogus'], {}), ConfigError);
   assert.throws(() => readConfig([], { DATABASE_URL: 'mysql://x' }), ConfigError);
   assert.throws(() => readConfig([], { BODY_LIMIT: 'lots' }), ConfigError);
+  assert.throws(() => readConfig(['--workers', '0'], {}), ConfigError);
+  assert.throws(() => readConfig(['--workers', '65'], {}), ConfigError);
 });
 
 test('sizes take bytes, KiB and MiB', () => {

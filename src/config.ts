@@ -9,6 +9,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** A postgres:// URL selects the PostgreSQL store; unset means the embedded SQLite store. */
   readonly databaseUrl?: string;
+  /** Serving processes sharing the port and the store (node:cluster); 1 serves in-process. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -23,6 +25,7 @@ export const USAGE = `Usage: npm start -- [options]
   --log-level L     LOG_LEVEL     fatal|error|warn|info|debug|trace|silent (default info)
   --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
   --database-url U  DATABASE_URL  postgres://… to use PostgreSQL instead of SQLite
+  --workers N       WORKERS       serving processes on one port and one store (default 1)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -38,6 +41,16 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text.trim()) || port > 65535) throw new ConfigError(`Not a TCP port: "${text}"`);
   return port;
+}
+
+export const MAX_WORKERS = 64;
+
+function parseWorkers(text: string): number {
+  const workers = Number(text);
+  if (!/^\d+$/.test(text.trim()) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`Not a number of workers: "${text}" (1 to ${MAX_WORKERS})`);
+  }
+  return workers;
 }
 
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
@@ -58,6 +71,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'log-level': { type: 'string' },
         'body-limit': { type: 'string' },
         'database-url': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -76,5 +90,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     logLevel,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
     ...databaseUrl(values['database-url'] ?? env['DATABASE_URL']),
+    workers: parseWorkers(values.workers ?? env['WORKERS'] ?? '1'),
   };
 }

@@ -1,7 +1,8 @@
-// Reads the configuration, opens the store, listens; closes cleanly on SIGTERM and SIGINT.
+// Reads the configuration, then serves in this process or supervises --workers processes.
+import cluster from 'node:cluster';
+import { superviseWorkers } from './cluster.js';
 import { ConfigError, readConfig, USAGE } from './config.js';
-import { buildServer } from './http/server.js';
-import { openStore } from './storage/index.js';
+import { describeStore, serve } from './serve.js';
 import { StoreInUseError } from './storage/sqlite/file-lock.js';
 import { StoreError } from './storage/store.js';
 
@@ -18,24 +19,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const store = await openStore(config);
-  const app = await buildServer({ store, logLevel: config.logLevel, bodyLimit: config.bodyLimit });
-  const address = await app.listen({ port: config.port, host: config.host });
+  if (config.workers > 1 && cluster.isPrimary) {
+    await superviseWorkers(config);
+    return;
+  }
+  const { address } = await serve(config, cluster.isWorker);
   // Tests and scripts read this line to learn the port when --port 0 was given.
-  const where = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
-  console.log(`midair listening on ${address} (${where})`);
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close(); // stops accepting, lets requests in flight finish
-    await store.close(); // commits queued writes, closes the database
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (cluster.isPrimary) console.log(`midair listening on ${address} (${describeStore(config)})`);
 }
 
 main().catch((error: unknown) => {

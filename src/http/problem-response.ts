@@ -28,9 +28,16 @@ export const STORE_RETRY_AFTER_SECONDS = 2;
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StoreError && error.code === 'unavailable') {
-    return new HttpProblem('store-unavailable', 'The page store cannot be reached right now; nothing was changed. Retry shortly.', {}, {
-      'retry-after': String(STORE_RETRY_AFTER_SECONDS),
-    });
+    // A connection lost during COMMIT leaves a write's fate unknown, so promise only what holds:
+    // retrying with the same precondition is safe (if the write did land, the retry gets 412).
+    return new HttpProblem(
+      'store-unavailable',
+      'The page store cannot be reached right now. Retry after Retry-After seconds; a write retried with the same precondition is never applied twice.',
+      {},
+      {
+        'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+      },
+    );
   }
   const fastifyError = error as Partial<FastifyError>;
   const code = (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? BY_STATUS[fastifyError.statusCode ?? 0];

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
 import type { PageStore } from './store.js';
 
@@ -7,6 +9,8 @@ export interface StoreConfig {
   readonly dataDir: string;
   /** A postgres:// URL selects PostgreSQL. */
   readonly databaseUrl?: string;
+  /** Other processes use the same store (--workers). */
+  readonly shared?: boolean;
 }
 
 /** Picks the backend from the configuration. */
@@ -16,5 +20,19 @@ export async function openStore(config: StoreConfig): Promise<PageStore> {
     const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore({ url: config.databaseUrl });
   }
-  return new SqlitePageStore(join(config.dataDir, 'midair.sqlite3'));
+  return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false });
+}
+
+function sqliteFile(config: StoreConfig): string {
+  return join(config.dataDir, 'midair.sqlite3');
+}
+
+/**
+ * Reserves the store for a group of processes (the --workers supervisor), so no unrelated
+ * server opens it meanwhile. Returns the release. Only the embedded store needs this.
+ */
+export function reserveStore(config: StoreConfig): () => void {
+  if (config.databaseUrl !== undefined) return () => {};
+  mkdirSync(config.dataDir, { recursive: true });
+  return acquireLock(`${sqliteFile(config)}.lock`);
 }
