@@ -11,6 +11,10 @@ export interface Config {
   readonly databaseUrl?: string;
   /** Serving processes sharing the port and the store (node:cluster); 1 serves in-process. */
   readonly workers: number;
+  /** PostgreSQL: most connections per process. */
+  readonly dbPoolSize: number;
+  /** PostgreSQL: the server cancels statements running longer than this (ms). */
+  readonly dbStatementTimeout: number;
 }
 
 export class ConfigError extends Error {}
@@ -26,6 +30,8 @@ export const USAGE = `Usage: npm start -- [options]
   --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
   --database-url U  DATABASE_URL  postgres://… to use PostgreSQL instead of SQLite
   --workers N       WORKERS       serving processes on one port and one store (default 1)
+  --db-pool-size N  DB_POOL_SIZE  PostgreSQL connections per process (default 10)
+  --db-statement-timeout MS  DB_STATEMENT_TIMEOUT  PostgreSQL statement limit (default 5000)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -45,12 +51,16 @@ function parsePort(text: string): number {
 
 export const MAX_WORKERS = 64;
 
-function parseWorkers(text: string): number {
-  const workers = Number(text);
-  if (!/^\d+$/.test(text.trim()) || workers < 1 || workers > MAX_WORKERS) {
-    throw new ConfigError(`Not a number of workers: "${text}" (1 to ${MAX_WORKERS})`);
+function parseCount(what: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new ConfigError(`Not a valid ${what}: "${text}" (${min} to ${max})`);
   }
-  return workers;
+  return value;
+}
+
+function parseWorkers(text: string): number {
+  return parseCount('number of workers', text, 1, MAX_WORKERS);
 }
 
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
@@ -72,6 +82,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'body-limit': { type: 'string' },
         'database-url': { type: 'string' },
         workers: { type: 'string' },
+        'db-pool-size': { type: 'string' },
+        'db-statement-timeout': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -91,5 +103,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
     ...databaseUrl(values['database-url'] ?? env['DATABASE_URL']),
     workers: parseWorkers(values.workers ?? env['WORKERS'] ?? '1'),
+    dbPoolSize: parseCount('pool size', values['db-pool-size'] ?? env['DB_POOL_SIZE'] ?? '10', 1, 1000),
+    dbStatementTimeout: parseCount('statement timeout', values['db-statement-timeout'] ?? env['DB_STATEMENT_TIMEOUT'] ?? '5000', 100, 3_600_000),
   };
 }

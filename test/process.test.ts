@@ -68,7 +68,9 @@ test('a bad setting stops the start with exit code 2 and a message naming it', a
 test('--help prints every setting with its environment variable', async () => {
   const server = run(['--help'], {});
   assert.equal(await server.exit, 0);
-  for (const name of ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL']) assert.match(server.output(), new RegExp(name));
+  for (const name of ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT']) {
+    assert.match(server.output(), new RegExp(name));
+  }
 });
 
 test('a second server on the same data folder is refused with a clear message, not a shared cache', async () => {

@@ -11,6 +11,8 @@ export interface StoreConfig {
   readonly databaseUrl?: string;
   /** Other processes use the same store (--workers). */
   readonly shared?: boolean;
+  readonly dbPoolSize?: number;
+  readonly dbStatementTimeout?: number;
 }
 
 /** Picks the backend from the configuration. */
@@ -18,7 +20,11 @@ export async function openStore(config: StoreConfig): Promise<PageStore> {
   if (config.databaseUrl !== undefined) {
     // Loaded only when asked for, so an embedded deployment never loads the pg driver.
     const { openPostgresStore } = await import('./postgres/postgres-store.js');
-    return openPostgresStore({ url: config.databaseUrl });
+    return openPostgresStore({
+      url: config.databaseUrl,
+      ...(config.dbPoolSize === undefined ? {} : { poolSize: config.dbPoolSize }),
+      ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
+    });
   }
   return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false });
 }
