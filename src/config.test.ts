@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { ConfigError, parseSize, readConfig } from './config.js';
 
 test('defaults serve on 127.0.0.1:3000 with data in ./data and a 1 MiB body limit', () => {
-  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1, dbPoolSize: 10, dbStatementTimeout: 5000 });
+  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1, requestTimeout: 30000, dbPoolSize: 10, dbStatementTimeout: 5000 });
 });
 
 test('environment variables set every setting', () => {
-  const config = readConfig([], { PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000' });
-  assert.deepEqual(config, { port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, dbPoolSize: 4, dbStatementTimeout: 2000 });
+  const config = readConfig([], { PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', REQUEST_TIMEOUT: '9000', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000' });
+  assert.deepEqual(config, { port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, requestTimeout: 9000, dbPoolSize: 4, dbStatementTimeout: 2000 });
 });
 
 test('a flag wins over its environment variable', () => {

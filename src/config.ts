@@ -11,6 +11,8 @@ export interface Config {
   readonly databaseUrl?: string;
   /** Serving processes sharing the port and the store (node:cluster); 1 serves in-process. */
   readonly workers: number;
+  /** A client has this long (ms) to send a whole request before it gets 408. */
+  readonly requestTimeout: number;
   /** PostgreSQL: most connections per process. */
   readonly dbPoolSize: number;
   /** PostgreSQL: the server cancels statements running longer than this (ms). */
@@ -30,6 +32,7 @@ export const USAGE = `Usage: npm start -- [options]
   --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
   --database-url U  DATABASE_URL  postgres://… to use PostgreSQL instead of SQLite
   --workers N       WORKERS       serving processes on one port and one store (default 1)
+  --request-timeout MS  REQUEST_TIMEOUT  time to send a whole request before 408 (default 30000)
   --db-pool-size N  DB_POOL_SIZE  PostgreSQL connections per process (default 10)
   --db-statement-timeout MS  DB_STATEMENT_TIMEOUT  PostgreSQL statement limit (default 5000)
   --help                          this text`;
@@ -82,6 +85,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'body-limit': { type: 'string' },
         'database-url': { type: 'string' },
         workers: { type: 'string' },
+        'request-timeout': { type: 'string' },
         'db-pool-size': { type: 'string' },
         'db-statement-timeout': { type: 'string' },
         help: { type: 'boolean' },
@@ -103,6 +107,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
     ...databaseUrl(values['database-url'] ?? env['DATABASE_URL']),
     workers: parseWorkers(values.workers ?? env['WORKERS'] ?? '1'),
+    requestTimeout: parseCount('request timeout', values['request-timeout'] ?? env['REQUEST_TIMEOUT'] ?? '30000', 100, 3_600_000),
     dbPoolSize: parseCount('pool size', values['db-pool-size'] ?? env['DB_POOL_SIZE'] ?? '10', 1, 1000),
     dbStatementTimeout: parseCount('statement timeout', values['db-statement-timeout'] ?? env['DB_STATEMENT_TIMEOUT'] ?? '5000', 100, 3_600_000),
   };

@@ -10,7 +10,7 @@ export interface Serving {
 /** `shared`: other processes use the same store (a worker of --workers). */
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared });
-  const app = await buildServer({ store, logLevel: config.logLevel, bodyLimit: config.bodyLimit });
+  const app = await buildServer({ store, logLevel: config.logLevel, bodyLimit: config.bodyLimit, requestTimeout: config.requestTimeout });
   const address = await app.listen({ port: config.port, host: config.host });
 
   let closing = false;

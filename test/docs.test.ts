@@ -57,8 +57,8 @@ test('the README gives the two quick-start command lines and documents every set
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   assert.ok(readme.includes('npm install && npm start'));
   assert.ok(readme.includes('npm test'));
-  const settings = ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT'];
-  const flags = ['--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url', '--workers', '--db-pool-size', '--db-statement-timeout'];
+  const settings = ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT', 'REQUEST_TIMEOUT'];
+  const flags = ['--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url', '--workers', '--db-pool-size', '--db-statement-timeout', '--request-timeout'];
   for (const name of [...settings, ...flags]) {
     assert.ok(readme.includes(`\`${name}`), `README documents ${name}`);
   }

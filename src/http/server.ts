@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import swagger from '@fastify/swagger';
 import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
+import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
 import { jsonRepresentation } from './json-representation.js';
 import { sendProblem, toProblem } from './problem-response.js';
@@ -25,6 +26,7 @@ export interface ServerOptions {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const verbose = ['debug', 'trace'].includes(options.logLevel ?? 'info');
+  const requestTimeout = options.requestTimeout ?? 30_000;
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     // Access logs cost a child logger and two log lines per request: only at debug and trace.
@@ -32,7 +34,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A child logger per request costs more than the rest of a 304; below debug, requests share the root logger.
     ...(verbose ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestTimeout: options.requestTimeout ?? 30_000,
+    requestTimeout,
+    http: {
+      // Headers must arrive within 10 s (a slowloris client holds no connection for long), and
+      // Node looks for overdue requests every second rather than every 30.
+      headersTimeout: Math.min(requestTimeout, 10_000),
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    },
+    clientErrorHandler: answerClientError,
     exposeHeadRoutes: false,
     // A 255-character name, percent-encoded, is up to 255 × 4 bytes × 3 characters long.
     routerOptions: { maxParamLength: 4096 },
