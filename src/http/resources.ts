@@ -30,7 +30,11 @@ export class ResourceTable {
     });
     const others = app.supportedMethods.filter((m) => !own.includes(m as Method) && m !== 'OPTIONS');
     if (others.length > 0) {
-      app.route({ method: others, url, schema: { hide: true }, handler: async (request) => methodNotAllowed(request.method, allow) });
+      // Refused in onRequest, before any body is read: a method we reject needs none.
+      const refuse = async (request: FastifyRequest) => {
+        throw methodNotAllowed(request.method, allow);
+      };
+      app.route({ method: others, url, schema: { hide: true }, onRequest: refuse, handler: refuse });
     }
     const pattern = new RegExp(`^${url.replace(/:[^/]+/g, '[^/]+')}/?$`);
     this.entries.push({ pattern, allow });
