@@ -103,6 +103,12 @@ export function createPool(options: PostgresStoreOptions): ConnectionPool {
     // The client gives up too when the server never answers (a partition, not a refusal).
     query_timeout: statementTimeout + 2000,
   });
+  // The pool listens for errors only on idle connections. A checked-out connection that the
+  // server terminates between two queries (a restart: 57P01) emits 'error' with no listener,
+  // which would end the process; its next query fails instead, and the store answers 503.
+  pool.on('connect', (connection) => {
+    connection.on('error', () => undefined);
+  });
   return pool;
 }
 
