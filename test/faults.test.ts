@@ -28,7 +28,7 @@ describe('SIGKILL of one of three PostgreSQL-backed processes mid-run', postgres
     const pages = ['Fault 0', 'Fault 1'];
     for (const name of pages) await createPage(urls[0]!, name, '');
     const run = Promise.all(
-      Array.from({ length: 20 }, (_, c) => appendLines([...urls.slice(c % 3), ...urls.slice(0, c % 3)], pages[c % 2]!, `c${c}`, 10, { deadline: 90_000 })),
+      Array.from({ length: 20 }, (_, c) => appendLines([...urls.slice(c % 3), ...urls.slice(0, c % 3)], pages[c % 2]!, `c${c}`, 10, { deadline: 300_000 })),
     );
     await sleep(400);
     await servers[1]!.kill();
@@ -53,7 +53,7 @@ describe('SIGKILL of a worker of --workers 3 on SQLite mid-run', () => {
     server = await startServer({ args: ['--workers', '3'] });
     const pages = ['Worker 0', 'Worker 1'];
     for (const name of pages) await createPage(server.url, name, '');
-    const run = Promise.all(Array.from({ length: 20 }, (_, c) => appendLines([server!.url], pages[c % 2]!, `c${c}`, 10, { deadline: 90_000 })));
+    const run = Promise.all(Array.from({ length: 20 }, (_, c) => appendLines([server!.url], pages[c % 2]!, `c${c}`, 10, { deadline: 300_000 })));
     await sleep(400);
     const workers = execFileSync('pgrep', ['-P', String(server.process.pid)]).toString().trim().split('\n');
     assert.equal(workers.length, 3);
@@ -85,7 +85,7 @@ describe('PostgreSQL restarted during writes', privateReason ? { skip: privateRe
     server = await startServer({ env: { DATABASE_URL: database.url } });
     const pages = ['Restart 0', 'Restart 1'];
     for (const name of pages) await createPage(server.url, name, '');
-    const run = Promise.all(Array.from({ length: 10 }, (_, c) => appendLines([server!.url], pages[c % 2]!, `c${c}`, 15, { deadline: 90_000, backoff: 50 })));
+    const run = Promise.all(Array.from({ length: 10 }, (_, c) => appendLines([server!.url], pages[c % 2]!, `c${c}`, 15, { deadline: 300_000, backoff: 50 })));
     // Twice: a restart while connections are checked out once crashed the process (57P01).
     for (let restart = 0; restart < 2; restart++) {
       await sleep(300);

@@ -12,7 +12,7 @@ import { openPostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { LATEST_VERSION } from '../src/storage/postgres/schema.js';
 import { revisionEtag } from '../src/storage/revision-etag.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
-import { type ChangeEvent, type PageState, type PageStore, StoreError, type WriteResult } from '../src/storage/store.js';
+import { type ChangeEvent, type PageState, type PageStore, SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError, type WriteResult } from '../src/storage/store.js';
 import { describeUrl, probePostgres, TestSchemas, testDatabaseUrl } from './support/postgres.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -692,6 +692,63 @@ const CONTRACT: readonly ContractCase[] = [
       assert.deepEqual(all.map((event) => event.sequence), Array.from({ length: 34 }, (_, i) => i + 1));
       assert.deepEqual(local.events, all);
       assert.deepEqual(remote.events, all);
+    },
+  },
+  {
+    name: 'search finds current pages containing every word, with a marked snippet',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('Apples', 'Red apples grow on trees in the orchard.', 0, by('')));
+      committed(await store.put('Pears', 'Pears also grow on trees, beside the apples.', 0, by('')));
+      committed(await store.put('Stones', 'Nothing grows on stones.', 0, by('')));
+      const hits = await store.search('apples trees', 10);
+      assert.deepEqual(hits.map((h) => h.name).sort(), ['Apples', 'Pears']);
+      for (const hit of hits) {
+        assert.ok(hit.snippet.includes(`${SNIPPET_MARK_OPEN}apples${SNIPPET_MARK_CLOSE}`) || hit.snippet.includes(`${SNIPPET_MARK_OPEN}trees${SNIPPET_MARK_CLOSE}`), hit.snippet);
+        assert.equal(typeof hit.rank, 'number');
+      }
+      assert.ok(hits[0]!.rank <= hits[1]!.rank, 'best first');
+      assert.deepEqual(await store.search('orchard', 10).then((h) => h.map((x) => x.name)), ['Apples']);
+      assert.deepEqual(await store.search('ORCHARD', 10).then((h) => h.map((x) => x.name)), ['Apples'], 'case-insensitive');
+    },
+  },
+  {
+    name: 'search follows the current revision: replaced words vanish, deleted pages vanish, re-created pages return',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('Note', 'alpha bravo', 0, by('')));
+      committed(await store.put('Note', 'charlie delta', 1, by('')));
+      assert.deepEqual(await store.search('alpha', 10), []);
+      assert.deepEqual((await store.search('charlie', 10)).map((h) => h.name), ['Note']);
+      committed(await store.delete('Note', 2, by('')));
+      assert.deepEqual(await store.search('charlie', 10), []);
+      committed(await store.put('Note', 'echo charlie', 3, by('')));
+      assert.deepEqual((await store.search('echo', 10)).map((h) => h.name), ['Note']);
+    },
+  },
+  {
+    name: 'search input is words, never query syntax: operators, quotes and empty input are harmless',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('Syntax', 'OR AND NOT near quotes "here" and (parens) stars*', 0, by('')));
+      for (const query of ['"', '(', 'a OR', 'NOT', '*', 'near(a b)', "'; DROP TABLE pages; --", 'stars*', '"here']) {
+        await store.search(query, 10); // must not throw
+      }
+      assert.deepEqual(await store.search('', 10), []);
+      assert.deepEqual(await store.search('  ,;  ', 10), []);
+      assert.deepEqual((await store.search('(parens)', 10)).map((h) => h.name), ['Syntax']);
+      assert.equal((await store.head('Syntax')).exists, true, 'nothing was dropped');
+    },
+  },
+  {
+    name: 'search respects the limit and finds unicode words',
+    async run(backing) {
+      const store = await backing.open();
+      for (let i = 0; i < 5; i++) committed(await store.put(`Café ${i}`, `crème brûlée number ${i}`, 0, by('')));
+      committed(await store.put('日本', '東京 の 地下鉄', 0, by('')));
+      assert.equal((await store.search('crème', 3)).length, 3);
+      assert.equal((await store.search('brûlée number', 10)).length, 5);
+      assert.deepEqual((await store.search('東京', 10)).map((h) => h.name), ['日本']);
     },
   },
 ];

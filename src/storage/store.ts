@@ -74,6 +74,18 @@ export interface ChangeEvent {
   readonly lastModified: number;
 }
 
+/** Matched words in a search snippet are wrapped in these two control characters. */
+export const SNIPPET_MARK_OPEN = '\u0002';
+export const SNIPPET_MARK_CLOSE = '\u0003';
+
+export interface SearchHit {
+  readonly name: string;
+  /** Plain text around the matches, matched words between SNIPPET_MARK_OPEN and SNIPPET_MARK_CLOSE. */
+  readonly snippet: string;
+  /** Lower is better. */
+  readonly rank: number;
+}
+
 export interface PageStore {
   /** Metadata only: must not read the content, so a 304 costs the same for any page size. */
   head(name: string): Promise<PageState>;
@@ -90,6 +102,8 @@ export interface PageStore {
   changeSequence(): Promise<number>;
   /** Changes committed after `sequence`, oldest first (for event replay after a reconnect). */
   changesSince(sequence: number, limit: number): Promise<ChangeEvent[]>;
+  /** Current pages containing every word of `query`, best first; [] when it has no words. */
+  search(query: string, limit: number): Promise<SearchHit[]>;
   /** Subscribes to committed changes, including those made by other processes where the backend can tell. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   /** Finishes queued writes, then releases the backend. */

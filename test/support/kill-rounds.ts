@@ -50,8 +50,12 @@ export async function killRounds(options: KillRoundsOptions): Promise<KillRounds
         }
       }
     });
-    // Kill at a different moment each round: early, mid-batch, late.
-    await new Promise((resolve) => setTimeout(resolve, 150 + ((round * 97) % 400)));
+    // Kill once this round has made progress (however slow the machine), then a little later
+    // at a different moment each round: early in a batch, mid-batch, late.
+    const target = acknowledged.length + writers * 2;
+    const deadline = Date.now() + 20_000;
+    while (acknowledged.length < target && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, (round * 37) % 150));
     await server.kill();
     stop = true;
     await Promise.all(running);

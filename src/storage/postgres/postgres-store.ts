@@ -8,9 +8,12 @@ import type {
   PageStore,
   PageSummary,
   RevisionInfo,
+  SearchHit,
   WriteInfo,
   WriteResult,
 } from '../store.js';
+import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN } from '../store.js';
+import { searchTerms } from '../search-terms.js';
 import { ChangeFeed } from './change-feed.js';
 import {
   type ConnectionPool,
@@ -89,11 +92,27 @@ const SQL = {
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
+  // $1 name, $2 text to index
+  index: `INSERT INTO page_search (name, body, vector) VALUES ($1, $2, to_tsvector('simple', $2))
+          ON CONFLICT (name) DO UPDATE SET body = excluded.body, vector = excluded.vector`,
+  unindex: 'DELETE FROM page_search WHERE name = $1',
+  // $1 words, $2 limit, $3 ts_headline options
+  search: `SELECT name, ts_headline('simple', body, q, $3) AS snippet, -ts_rank(vector, q) AS rank
+           FROM page_search, plainto_tsquery('simple', $1) AS q
+           WHERE vector @@ q ORDER BY rank, name LIMIT $2`,
   sequence: 'SELECT coalesce(max(seq), 0) AS seq FROM revisions',
   since: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > $1 ORDER BY seq LIMIT $2`,
 } as const;
 
 type StatementName = keyof typeof SQL;
+
+// A tsvector holds at most 1 MB and text cannot hold U+0000: index a NUL-free prefix.
+const SEARCHABLE_CHARACTERS = 262_144;
+function searchableText(content: string): string {
+  return content.replaceAll('\u0000', '').slice(0, SEARCHABLE_CHARACTERS);
+}
+
+const HEADLINE_OPTIONS = `StartSel=${SNIPPET_MARK_OPEN}, StopSel=${SNIPPET_MARK_CLOSE}, MaxWords=30, MinWords=12, MaxFragments=1`;
 
 function statement(name: StatementName, values: readonly unknown[]): NamedStatement {
   return { name: `midair_${name}`, text: SQL[name], values };
@@ -255,6 +274,13 @@ export class PostgresPageStore implements PageStore {
     return this.track(readChangesSince(this.pool, sequence, limit));
   }
 
+  async search(query: string, limit: number): Promise<SearchHit[]> {
+    const terms = searchTerms(query);
+    if (terms.length === 0) return [];
+    const rows = await this.read<{ name: string; snippet: string; rank: number }>('search', [terms.join(' '), limit, HEADLINE_OPTIONS]);
+    return rows.map((row) => ({ name: row.name, snippet: row.snippet, rank: Number(row.rank) }));
+  }
+
   onChange(listener: (event: ChangeEvent) => void): () => void {
     return this.feed.subscribe(listener);
   }
@@ -317,6 +343,9 @@ export class PostgresPageStore implements PageStore {
         ]),
       );
       recorded = result.rows[0] as RevisionRow;
+      // The search index follows the current revision, in the same transaction.
+      if (job.kind === 'put') await connection.query(statement('index', [row.name, searchableText(job.content)]));
+      else await connection.query(statement('unindex', [row.name]));
       await connection.query('COMMIT');
     } catch (error) {
       // Never reuse a connection in an unknown state; the pool opens a fresh one.

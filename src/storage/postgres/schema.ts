@@ -38,6 +38,20 @@ const MIGRATIONS: readonly string[] = [
     UNIQUE (name, revision)
   );
   `,
+  `
+  -- Full-text search over current pages: the text of the latest revision (NUL-free, at most
+  -- 256 KiB, as a tsvector holds at most 1 MB) and its vector, GIN-indexed.
+  CREATE TABLE page_search (
+    name   text COLLATE "C" PRIMARY KEY,
+    body   text NOT NULL,
+    vector tsvector NOT NULL
+  );
+  CREATE INDEX page_search_vector ON page_search USING gin (vector);
+  INSERT INTO page_search (name, body, vector)
+    SELECT p.name, left(convert_from(r.content, 'UTF8'), 262144), to_tsvector('simple', left(convert_from(r.content, 'UTF8'), 262144))
+    FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
+    WHERE NOT p.deleted AND position('\\x00'::bytea IN r.content) = 0;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -36,6 +36,14 @@ const MIGRATIONS: readonly string[] = [
     UNIQUE (name, revision)
   );
   `,
+  `
+  -- Full-text search over current pages only. Each row's rowid is the seq of the revision it
+  -- holds, so replacing a page's text is an indexed delete plus an insert, never a scan.
+  CREATE VIRTUAL TABLE page_search USING fts5(name UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO page_search (rowid, name, body)
+    SELECT r.seq, r.name, r.content FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
+    WHERE p.deleted = 0;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -11,9 +11,11 @@ import type {
   PageStore,
   PageSummary,
   RevisionInfo,
+  SearchHit,
   WriteInfo,
   WriteResult,
 } from '../store.js';
+import { searchTerms } from '../search-terms.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
@@ -200,6 +202,14 @@ export class SqlitePageStore implements PageStore {
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      unindex: db.prepare<[string, number], unknown>(
+        'DELETE FROM page_search WHERE rowid = (SELECT seq FROM revisions WHERE name = ? AND revision = ?)',
+      ),
+      index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
+      search: db.prepare<[string, number], SearchHit>(
+        `SELECT name, snippet(page_search, 1, char(2), char(3), '…', 16) AS snippet, bm25(page_search) AS rank
+         FROM page_search WHERE page_search MATCH ? ORDER BY rank LIMIT ?`,
+      ),
     };
     // Each job runs in its own savepoint (a nested transaction), so one failing write is
     // rolled back alone; the batch commits once, and only then is anyone answered.
@@ -263,7 +273,10 @@ export class SqlitePageStore implements PageStore {
       row = s.remove.get(params);
     }
     if (!row) return { ok: false, reason: 'conflict' };
-    s.record.run({ ...row, summary: job.info.summary, author: job.info.author, content });
+    const { lastInsertRowid: seq } = s.record.run({ ...row, summary: job.info.summary, author: job.info.author, content });
+    // The search index follows the current revision, in the same transaction.
+    s.unindex.run(job.name, job.expectedRevision);
+    if (content !== null) s.index.run(seq, job.name, content);
     return { ok: true, state: toState(row, job.name) };
   }
 
@@ -346,6 +359,14 @@ export class SqlitePageStore implements PageStore {
 
   async changesSince(sequence: number, limit: number): Promise<ChangeEvent[]> {
     return guarded(() => this.statements.since.all(sequence, limit)).map(toChangeEvent);
+  }
+
+  async search(query: string, limit: number): Promise<SearchHit[]> {
+    const terms = searchTerms(query);
+    if (terms.length === 0) return [];
+    // Each word quoted: FTS5 reads them as plain strings, all required.
+    const match = terms.map((t) => `"${t}"`).join(' ');
+    return guarded(() => this.statements.search.all(match, limit));
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
