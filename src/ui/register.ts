@@ -1,14 +1,51 @@
-// The browser wiki: server-rendered pages under / and /wiki/. Routes are added here.
+// The browser wiki: server-rendered pages under / and /wiki/, their static files, and the
+// page event stream the editor listens to.
+import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ResourceTable } from '../http/resources.js';
+import { registerPageEventRoutes } from '../http/routes/page-events.js';
 import type { PageStore } from '../storage/store.js';
+import { assets } from './assets.js';
+import { htmlErrorHandler } from './html-response.js';
+import { RevisionRenderer } from './page-render.js';
+import { registerHistoryRoutes } from './routes/history-routes.js';
+import { registerPageViewRoutes } from './routes/page-routes.js';
+import { registerSiteRoutes } from './routes/site-routes.js';
+import { asPageSearch, type PageSearch } from './search.js';
 
 export interface WikiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly author: (request: FastifyRequest) => string;
+  /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
+  readonly search?: PageSearch;
+  /** Milliseconds between heartbeats on event streams (15 s by default). */
+  readonly heartbeatMs?: number;
 }
 
-export async function registerWikiRoutes(_app: FastifyInstance, _context: WikiContext): Promise<void> {
-  // The wiki routes arrive with the browser issue.
+export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
+  registerPageEventRoutes(app, {
+    store: context.store,
+    resources: context.resources,
+    ...(context.heartbeatMs === undefined ? {} : { heartbeatMs: context.heartbeatMs }),
+  });
+  assets(); // read the static files now, so a missing one fails the start rather than a request
+
+  const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
+  await app.register(async (wiki) => {
+    await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
+    wiki.setErrorHandler(htmlErrorHandler);
+    const routes = {
+      store: context.store,
+      resources: context.resources,
+      author: context.author,
+      renderer: new RevisionRenderer(context.store),
+      search: context.search ?? asPageSearch(context.store),
+      maxPageBytes,
+    };
+    registerSiteRoutes(wiki, routes);
+    registerPageViewRoutes(wiki, routes);
+    registerHistoryRoutes(wiki, routes);
+  });
 }

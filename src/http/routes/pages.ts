@@ -1,8 +1,10 @@
 // /api/pages/{name}: read, conditional write and conditional delete of one page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatHttpDate } from '../../conditional/index.js';
+import { formatHttpDate, parseEntityTagList } from '../../conditional/index.js';
+import { findRevisionByEtag, mergeEdits } from '../../merge/index.js';
 import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
+import { equivalentEtags } from '../content-coding.js';
 import { conditionalWrite } from '../conditional-write.js';
 import { parseEditSummary } from '../edit-summary.js';
 import { HttpProblem } from '../errors.js';
@@ -28,6 +30,26 @@ export function writtenBody(state: PageState) {
   return { name: state.name, revision: state.revision, etag: state.etag ?? null, lastModified: isoDate(state.lastModified), size: state.size };
 }
 
+/**
+ * A PUT whose If-Match names an earlier revision of the page collided with someone else's
+ * write: its 412 gets `merge`, the three-way merge of that revision (the base), the current
+ * page and the request body, so the client can save `merge.content` with If-Match: currentEtag.
+ */
+async function withMergeProposal(store: PageStore, name: string, problem: HttpProblem, state: PageState, ifMatch: string | string[] | undefined, mine: string): Promise<HttpProblem> {
+  const list = parseEntityTagList(ifMatch);
+  if (problem.code !== 'precondition-failed' || !state.exists || list?.kind !== 'tags') return problem;
+  // Weak tags never match If-Match; a content-coded tag names the same revision as its identity tag.
+  const tags = list.tags.filter((tag) => !tag.weak).map((tag) => tag.opaque);
+  const names = (etag: string) => tags.some((tag) => tag === etag || equivalentEtags(etag).includes(tag));
+  const base = tags.length === 0 ? undefined : await findRevisionByEtag(store, name, names);
+  if (!base || base.etag === null || base.revision >= state.revision) return problem;
+  const [baseText, currentText] = await Promise.all([store.content(name, base.revision), store.content(name, state.revision)]);
+  if (baseText === undefined || currentText === undefined) return problem;
+  const merge = { base: base.etag, ...mergeEdits(baseText, currentText, mine) };
+  const detail = `${problem.detail} The body's \`merge\` is your text merged with the current page${merge.clean ? '' : ', with conflicts to resolve'}.`;
+  return new HttpProblem(problem.code, detail, { ...problem.extensions, merge }, problem.headers);
+}
+
 export function registerPageRoutes(app: FastifyInstance, { store, resources, author }: PageRouteContext): void {
   async function readPage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
@@ -49,8 +71,13 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, aut
     const name = parsePageName(request.params.name);
     const content = typeof request.body === 'string' ? request.body : '';
     const info = { summary: parseEditSummary(request.headers['edit-summary']), author: author(request) };
-    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) =>
-      store.put(name, content, state.revision, info),
+    const { before, after } = await conditionalWrite(
+      store,
+      name,
+      'PUT',
+      request.headers,
+      (state) => store.put(name, content, state.revision, info),
+      (problem, state) => withMergeProposal(store, name, problem, state, request.headers['if-match'], content),
     );
     reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
     if (!before.exists) reply.code(201).header('location', pageUrl(name));

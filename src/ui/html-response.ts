@@ -1,0 +1,93 @@
+// Sending wiki pages: each HTML body is cached under a key naming everything it was made
+// from, and served through sendRepresentation with a strong ETag of its bytes and
+// Cache-Control: no-cache, so a reload of an unchanged page is a 304.
+import { createHash } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { PROBLEMS } from '../http/errors.js';
+import { toProblem } from '../http/problem-response.js';
+import { sendRepresentation } from '../http/representation.js';
+import { type Html, html } from './html.js';
+import { layout } from './layout.js';
+
+/** No script but our own files, no plugins, no framing, forms only to this origin. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function securityHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', CONTENT_SECURITY_POLICY)
+    .header('referrer-policy', 'same-origin')
+    .header('x-frame-options', 'DENY');
+}
+
+interface Rendered {
+  readonly etag: string;
+  readonly body: Buffer;
+}
+
+const rendered = new LRUCache<string, Rendered>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (r) => r.body.length || 1 });
+
+/**
+ * Sends the page that `render` makes, unless the one cached under `key` can be used. The key
+ * must name every input of the page (revision numbers, the change sequence, query values).
+ */
+export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key: string, render: () => Promise<Html> | Html): Promise<FastifyReply> {
+  let page = rendered.get(key);
+  if (!page) {
+    const body = Buffer.from((await render()).value, 'utf8');
+    page = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 24)}"` };
+    rendered.set(key, page);
+  }
+  const body = page.body;
+  securityHeaders(reply);
+  return sendRepresentation(request, reply, {
+    etag: page.etag,
+    contentType: 'text/html; charset=utf-8',
+    cacheControl: 'no-cache',
+    size: body.length,
+    load: async () => body,
+  });
+}
+
+/** A page that is an answer to this request only (a form result, an error): never stored. */
+export function sendUncachedHtml(reply: FastifyReply, status: number, page: Html): FastifyReply {
+  return securityHeaders(reply)
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(Buffer.from(page.value, 'utf8'));
+}
+
+export function errorPage(status: number, title: string, detail: string, extra?: Html): Html {
+  return layout({
+    title,
+    noindex: true,
+    body: html`<article class="notice error-page">
+  <p class="status">Error ${status}</p>
+  <h1>${title}</h1>
+  <p>${detail}</p>
+  ${extra ?? ''}
+  <p><a href="/">Back to recent changes</a></p>
+</article>`,
+  });
+}
+
+/** The error handler of the wiki's routes: the API's problem, shown as a page. */
+export function htmlErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error);
+  if (problem.status >= 500) request.log.error({ err: error }, 'wiki request failed');
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  reply.removeHeader('content-encoding');
+  reply.removeHeader('etag');
+  return sendUncachedHtml(reply, problem.status, errorPage(problem.status, PROBLEMS[problem.code].title, problem.detail));
+}

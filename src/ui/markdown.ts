@@ -1,0 +1,64 @@
+// Page source to HTML: CommonMark with tables and strikethrough, raw HTML off, only safe
+// URL schemes, and [[wiki links]].
+import MarkdownIt from 'markdown-it';
+import type { Token } from 'markdown-it';
+import { type WikiLinkEnv, wikiLinks } from './wiki-links.js';
+
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
+const SAFE_DATA_IMAGE = /^data:image\/(png|gif|jpeg|webp);/;
+
+/**
+ * True for URLs that cannot run script: relative ones and the schemes in SAFE_SCHEMES, plus
+ * data: raster images. Browsers ignore tabs, newlines and leading control characters and
+ * spaces in a scheme ("java\tscript:"), so they are ignored here too.
+ */
+export function isSafeUrl(url: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  const squeezed = url.replace(/[\u0000-\u0020\u007f]+/g, '').toLowerCase();
+  const scheme = /^([a-z][a-z0-9+.-]*):/.exec(squeezed)?.[1];
+  if (scheme === undefined) return true;
+  if (scheme === 'data') return SAFE_DATA_IMAGE.test(squeezed);
+  return SAFE_SCHEMES.has(scheme);
+}
+
+function isExternal(href: string): boolean {
+  return /^(https?:)?\/\//i.test(href);
+}
+
+function createRenderer() {
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
+  md.validateLink = isSafeUrl;
+  md.use(wikiLinks);
+  // Links to other sites: no referrer, no ranking credit, no window.opener.
+  md.renderer.rules['link_open'] = (tokens, idx, _options, _env, self) => {
+    const token = tokens[idx]!;
+    const href = String(token.attrGet('href') ?? '');
+    const attrs = [...(token.attrs ?? [])];
+    if (isExternal(href)) attrs.push(['rel', 'nofollow ugc noopener noreferrer']);
+    return `<a${self.renderAttrs({ attrs } as Token)}>`;
+  };
+  const image = md.renderer.rules['image']!;
+  md.renderer.rules['image'] = (tokens, idx, options, env, self) =>
+    image(tokens, idx, options, env, self).replace(/^<img /, '<img loading="lazy" ');
+  return md;
+}
+
+const md = createRenderer();
+
+export interface ParsedMarkdown {
+  readonly tokens: Token[];
+  /** The pages the text links to with [[...]]. */
+  readonly wikiLinks: ReadonlySet<string>;
+}
+
+export function parseMarkdown(source: string): ParsedMarkdown {
+  const env: WikiLinkEnv = {};
+  const tokens = md.parse(source, env);
+  return { tokens, wikiLinks: env.wikiLinks ?? new Set() };
+}
+
+/** HTML for parsed Markdown; `existingPages` decides how each wiki link looks and where it goes. */
+export function renderMarkdown(parsed: ParsedMarkdown, existingPages: ReadonlySet<string>): string {
+  const env: WikiLinkEnv = { existingPages };
+  return md.renderer.render(parsed.tokens, md.options, env);
+}

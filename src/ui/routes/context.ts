@@ -1,0 +1,24 @@
+import type { FastifyRequest } from 'fastify';
+import type { ResourceTable } from '../../http/resources.js';
+import type { PageStore } from '../../storage/store.js';
+import type { RevisionRenderer } from '../page-render.js';
+import type { PageSearch } from '../search.js';
+
+/** What the wiki's route modules share. */
+export interface WikiRouteContext {
+  readonly store: PageStore;
+  readonly resources: ResourceTable;
+  readonly author: (request: FastifyRequest) => string;
+  readonly renderer: RevisionRenderer;
+  readonly search: PageSearch | undefined;
+  /** The largest page, in bytes (the server's body limit). */
+  readonly maxPageBytes: number;
+}
+
+export const nameParams = {
+  type: 'object',
+  properties: { name: { type: 'string' } },
+  required: ['name'],
+} as const;
+
+export type NameRequest<Q = unknown> = FastifyRequest<{ Params: { name: string }; Querystring: Q }>;

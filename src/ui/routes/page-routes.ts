@@ -1,0 +1,213 @@
+// /wiki/{name}: read a page, an old revision, or the editor; POST saves the editor's form.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseEntityTag } from '../../conditional/index.js';
+import { conditionalWrite } from '../../http/conditional-write.js';
+import { parseEditSummary } from '../../http/edit-summary.js';
+import { HttpProblem } from '../../http/errors.js';
+import { parsePageName } from '../../http/page-name.js';
+import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
+import { type Attempt, type Collision, describeCollision, mergeInto, normalizeNewlines, revisionWithEtag, textHash } from '../collision.js';
+import { wikiPath } from '../format.js';
+import { field, type FormBody, formBody } from '../form-body.js';
+import type { Html } from '../html.js';
+import { sendHtml, sendUncachedHtml } from '../html-response.js';
+import { parseMarkdown, renderMarkdown } from '../markdown.js';
+import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
+import { editView } from '../views/edit-view.js';
+import { missingPageView, pageView, revisionView } from '../views/page-view.js';
+import { type NameRequest, nameParams, type WikiRouteContext } from './context.js';
+
+type RevisionRequest = FastifyRequest<{ Params: { name: string; n: number } }>;
+
+function revisionNotFound(name: string, n: number): HttpProblem {
+  return new HttpProblem('revision-not-found', `Page "${name}" has no revision ${n} with text to show.`);
+}
+
+/** Lines the merge writes around a conflict, both still in a text. */
+export function hasConflictMarkers(text: string): boolean {
+  const lines = new Set(text.split('\n'));
+  return lines.has(CONFLICT_MARKERS.mine) && lines.has(CONFLICT_MARKERS.theirs);
+}
+
+function chosenResolution(body: FormBody, i: number): Resolution | undefined {
+  const take = field(body, `choice-${i}`);
+  if (take === 'mine' || take === 'theirs' || take === 'both') return { take };
+  if (take === 'edit') return { take, text: normalizeNewlines(field(body, `edit-${i}`) ?? '') };
+  return undefined;
+}
+
+export function collisionPage(collision: Collision): { status: number; page: Html } {
+  switch (collision.kind) {
+    case 'deleted':
+      return { status: 409, page: deletedView(collision) };
+    case 'same':
+      return { status: 200, page: sameTextView(collision) };
+    case 'merged':
+      return { status: 409, page: mergedView(collision) };
+    case 'conflict':
+      return { status: 409, page: conflictView(collision) };
+  }
+}
+
+export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
+  const { store, resources, renderer, author } = context;
+
+  async function readPage(request: NameRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const state = await store.head(name);
+    const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
+    if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
+    const links = await renderer.links(name, state.revision);
+    return sendHtml(request, reply, `view\0${name}\0${state.revision}\0${links.key}`, async () =>
+      pageView(name, info, await renderer.html(name, state.revision, links)),
+    );
+  }
+
+  async function readRevision(request: RevisionRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const n = request.params.n;
+    const info = await store.revision(name, n);
+    if (!info || info.deleted) throw revisionNotFound(name, n);
+    const state = await store.head(name);
+    const links = await renderer.links(name, n);
+    return sendHtml(request, reply, `revision\0${name}\0${n}\0${state.revision}\0${state.exists}\0${links.key}`, async () =>
+      revisionView(name, info, await renderer.html(name, n, links), state.revision, state.exists),
+    );
+  }
+
+  async function editPage(request: NameRequest<{ from?: number }>, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const from = request.query.from;
+    const state = await store.head(name);
+    let text = '';
+    if (from !== undefined) {
+      const info = await store.revision(name, from);
+      if (!info || info.deleted) throw revisionNotFound(name, from);
+      text = (await store.content(name, from)) ?? '';
+    } else if (state.exists) {
+      text = (await store.content(name, state.revision)) ?? '';
+    }
+    return sendHtml(request, reply, `edit\0${name}\0${state.revision}\0${from ?? ''}`, () =>
+      editView({
+        name,
+        text,
+        summary: from === undefined || from === state.revision ? '' : `Restored revision ${from}`,
+        baseEtag: state.exists ? state.etag! : '',
+        baseRevision: state.exists ? state.revision : undefined,
+        ...(from === undefined ? {} : { restoredFrom: from }),
+      }),
+    );
+  }
+
+  async function preview(name: string, text: string, summary: string, baseEtag: string, baseRevision: string | undefined) {
+    const parsed = parseMarkdown(text);
+    const targets = [...parsed.wikiLinks];
+    const states = await Promise.all(targets.map((target) => store.head(target)));
+    const existing = new Set(targets.filter((_, i) => states[i]!.exists));
+    const revision = Number(baseRevision);
+    return editView({
+      name,
+      text,
+      summary,
+      baseEtag,
+      baseRevision: Number.isInteger(revision) && revision > 0 ? revision : undefined,
+      preview: renderMarkdown(parsed, existing),
+    });
+  }
+
+  /**
+   * A resolution screen's form: the text to save, or a page to show instead. When the whole
+   * text is still the merge as shown (same hash), the per-conflict choices make the text
+   * (that is the path without JavaScript); otherwise the text was composed by resolve.js or
+   * edited by hand, and is taken as it is.
+   */
+  async function resolvedText(body: FormBody, attempt: Attempt, content: string, against: string): Promise<{ text: string } | { status: number; page: Html }> {
+    const contentHash = field(body, 'contentHash');
+    if (contentHash !== textHash(content)) {
+      if (!hasConflictMarkers(content)) return { text: content };
+      const collision = await describeCollision(store, attempt);
+      const error = `The text still contains conflict markers (${CONFLICT_MARKERS.mine} … ${CONFLICT_MARKERS.theirs}). Choose what to keep for each conflict, or remove the marker lines.`;
+      if (collision.kind !== 'conflict') return collisionPage(collision);
+      return { status: 409, page: conflictView(collision, { wholeText: content, error }) };
+    }
+    const theirs = await revisionWithEtag(store, attempt.name, against);
+    const collision = theirs?.etag ? await mergeInto(store, attempt, { ...theirs, etag: theirs.etag }) : await describeCollision(store, attempt);
+    // Another merge than the one shown (the page moved on): show it afresh.
+    if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
+    const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
+    const missing = chosen.flatMap((c, i) => (c ? [] : [i + 1]));
+    if (missing.length > 0) {
+      const error = `Choose what to keep for conflict ${missing.join(', ')}.`;
+      return { status: 409, page: conflictView(collision, { chosen, error }) };
+    }
+    return { text: resolveConflicts(collision.merge, chosen as Resolution[]) };
+  }
+
+  async function savePage(request: NameRequest, reply: FastifyReply) {
+    const name = parsePageName(request.params.name);
+    const body = formBody(request.body);
+    const content = normalizeNewlines(field(body, 'content') ?? '');
+    if (Buffer.byteLength(content, 'utf8') > context.maxPageBytes) {
+      throw new HttpProblem('payload-too-large', `A page has at most ${context.maxPageBytes} bytes; nothing was saved.`);
+    }
+    // The summary is one line; the API's rules apply to it (length, no control characters).
+    const summary = parseEditSummary(encodeURIComponent((field(body, 'summary') ?? '').replace(/[\r\n]+/g, ' ')));
+    const baseEtag = field(body, 'baseEtag');
+    if (field(body, 'intent') === 'preview') {
+      return sendUncachedHtml(reply, 200, await preview(name, content, summary, baseEtag ?? '', field(body, 'baseRevision')));
+    }
+    // As on the API (RFC 6585 §3): a save must say which version it replaces.
+    if (baseEtag === undefined) {
+      throw new HttpProblem('precondition-required', 'This form does not say which version of the page it edits (its baseEtag field), so saving it could overwrite someone else’s change. Open the editor again.');
+    }
+    const tag = baseEtag === '' ? undefined : parseEntityTag(baseEtag);
+    if (baseEtag !== '' && (!tag || tag.weak)) {
+      throw new HttpProblem('bad-request', 'The baseEtag field must be the strong entity-tag of the version being edited, or empty to create the page.');
+    }
+    const draftBase = field(body, 'draftBase') ?? baseEtag;
+
+    let text = content;
+    if (field(body, 'resolve') === '1') {
+      const attempt = { name, mine: normalizeNewlines(field(body, 'mine') ?? ''), summary, baseEtag: field(body, 'mergeFrom') ?? '', draftBase };
+      const resolved = await resolvedText(body, attempt, content, baseEtag);
+      if ('page' in resolved) return sendUncachedHtml(reply, resolved.status, resolved.page);
+      text = resolved.text;
+    }
+
+    // baseEtag is applied exactly as the API applies If-Match; empty means create-only.
+    const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
+    try {
+      await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, { summary, author: author(request) }));
+    } catch (error) {
+      if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
+      const { status, page } = collisionPage(await describeCollision(store, { name, mine: text, summary, baseEtag, draftBase }));
+      return sendUncachedHtml(reply, status, page);
+    }
+    // 303: the browser follows with a GET, so a reload does not post the form again.
+    return reply.code(303).header('location', wikiPath.page(name)).header('cache-control', 'no-store').send();
+  }
+
+  const revisionParams = {
+    type: 'object',
+    properties: { name: { type: 'string' }, n: { type: 'integer', minimum: 1 } },
+    required: ['name', 'n'],
+  } as const;
+  const editQuery = { type: 'object', properties: { from: { type: 'integer', minimum: 1 } } } as const;
+  const hide = { hide: true };
+
+  resources.add(app, '/wiki/:name', {
+    GET: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
+    HEAD: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
+    // A form carries the page percent-encoded, up to 3 bytes per byte, and the resolution
+    // screen carries it more than once; the page itself is held to the server's limit above.
+    POST: { options: { schema: { ...hide, params: nameParams }, bodyLimit: context.maxPageBytes * 8 }, handler: savePage },
+  });
+  resources.add(app, '/wiki/:name/edit', {
+    GET: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: editPage },
+    HEAD: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: editPage },
+  });
+  resources.add(app, '/wiki/:name/revisions/:n', {
+    GET: { options: { schema: { ...hide, params: revisionParams } }, handler: readRevision },
+    HEAD: { options: { schema: { ...hide, params: revisionParams } }, handler: readRevision },
+  });
+}

@@ -1,0 +1,79 @@
+// The wiki's own pages: home (recent changes), the list of pages, search and static files.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../../http/errors.js';
+import { parsePageName } from '../../http/page-name.js';
+import { sendRepresentation } from '../../http/representation.js';
+import { assets } from '../assets.js';
+import { wikiPath } from '../format.js';
+import { sendHtml } from '../html-response.js';
+import { wikiLinkTarget } from '../wiki-links.js';
+import { homeView, pageIndexView } from '../views/home-view.js';
+import { searchView } from '../views/search-view.js';
+import type { WikiRouteContext } from './context.js';
+
+const RECENT = 50;
+const INDEX_PAGE = 200;
+const SEARCH_LIMIT = 50;
+const MAX_QUERY = 200;
+
+export function registerSiteRoutes(app: FastifyInstance, { store, resources, search }: WikiRouteContext): void {
+  async function home(request: FastifyRequest, reply: FastifyReply) {
+    const sequence = await store.changeSequence();
+    return sendHtml(request, reply, `home\0${sequence}`, async () => {
+      const changes = await store.changesSince(Math.max(0, sequence - RECENT), RECENT);
+      return homeView(changes.reverse());
+    });
+  }
+
+  async function pageIndex(request: FastifyRequest<{ Querystring: { name?: string; after?: string } }>, reply: FastifyReply) {
+    const { name, after } = request.query;
+    if (name !== undefined) {
+      // The "open or create a page" form.
+      return reply.code(303).header('location', wikiPath.page(parsePageName(name.trim()))).send();
+    }
+    const sequence = await store.changeSequence();
+    return sendHtml(request, reply, `index\0${sequence}\0${after ?? ''}`, async () => {
+      const { pages, more } = await store.list({ limit: INDEX_PAGE, ...(after === undefined ? {} : { after }) });
+      return pageIndexView(pages, more ? pages[pages.length - 1]?.name : undefined);
+    });
+  }
+
+  async function searchPage(request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) {
+    const query = (request.query.q ?? '').trim().slice(0, MAX_QUERY);
+    const validName = wikiLinkTarget(query) !== undefined;
+    if (!search) return sendHtml(request, reply, `search-off\0${query}`, () => searchView(query, 'unavailable', validName));
+    const sequence = await store.changeSequence();
+    return sendHtml(request, reply, `search\0${sequence}\0${query}`, async () =>
+      searchView(query, query === '' ? [] : await search.search(query, SEARCH_LIMIT), validName),
+    );
+  }
+
+  async function staticFile(request: FastifyRequest, reply: FastifyReply) {
+    const asset = assets().byPath(request.url.split('?')[0]!);
+    if (!asset) throw new HttpProblem('not-found', 'There is no such static file (static names change with their content).');
+    return sendRepresentation(request, reply, {
+      etag: asset.etag,
+      contentType: asset.contentType,
+      cacheControl: 'public, max-age=31536000, immutable',
+      size: asset.body.length,
+      load: async () => asset.body,
+    });
+  }
+
+  const hide = { hide: true };
+  const indexQuery = { type: 'object', properties: { name: { type: 'string' }, after: { type: 'string' } } } as const;
+  const searchQuery = { type: 'object', properties: { q: { type: 'string' } } } as const;
+  resources.add(app, '/', { GET: { options: { schema: hide }, handler: home }, HEAD: { options: { schema: hide }, handler: home } });
+  resources.add(app, '/wiki', {
+    GET: { options: { schema: { ...hide, querystring: indexQuery } }, handler: pageIndex },
+    HEAD: { options: { schema: { ...hide, querystring: indexQuery } }, handler: pageIndex },
+  });
+  resources.add(app, '/search', {
+    GET: { options: { schema: { ...hide, querystring: searchQuery } }, handler: searchPage },
+    HEAD: { options: { schema: { ...hide, querystring: searchQuery } }, handler: searchPage },
+  });
+  resources.add(app, '/static/:file', {
+    GET: { options: { schema: hide }, handler: staticFile },
+    HEAD: { options: { schema: hide }, handler: staticFile },
+  });
+}

@@ -1,0 +1,69 @@
+// A page read as HTML: the current revision, an old one, or the note that there is none.
+import type { RevisionInfo } from '../../storage/store.js';
+import { authorName, dateTime, wikiPath } from '../format.js';
+import { type Html, html, trusted } from '../html.js';
+import { layout } from '../layout.js';
+import { pageHeader } from './page-chrome.js';
+
+function editedBy(info: RevisionInfo): Html {
+  return html`last edited ${dateTime(info.lastModified)} by <span class="who">${authorName(info.author)}</span>${
+    info.summary ? html` — <q>${info.summary}</q>` : ''
+  }`;
+}
+
+export function pageView(name: string, info: RevisionInfo, rendered: string): Html {
+  return layout({
+    title: name,
+    body: html`<article class="page">
+${pageHeader(name, 'read')}
+<p class="meta">Revision ${info.revision} · ${editedBy(info)}</p>
+<div class="markdown">
+${trusted(rendered)}
+</div>
+</article>`,
+  });
+}
+
+export function revisionView(name: string, info: RevisionInfo, rendered: string, currentRevision: number, currentExists: boolean): Html {
+  const isCurrent = info.revision === currentRevision;
+  return layout({
+    title: `${name} (revision ${info.revision})`,
+    noindex: true,
+    body: html`<article class="page">
+${pageHeader(name, 'none', html`${name} <span class="sub">revision ${info.revision}</span>`)}
+<div class="notice${isCurrent ? '' : ' old'}">
+  <p>${isCurrent ? 'This is the current revision' : html`This is an old revision`} of <a href="${wikiPath.page(name)}">${name}</a>, ${editedBy(info)}.</p>
+  <p class="actions">
+    ${isCurrent ? '' : html`<a href="${wikiPath.diff(name, info.revision, currentRevision)}">Compare with the current revision</a>`}
+    ${info.revision > 1 ? html`<a href="${wikiPath.diff(name, info.revision - 1, info.revision)}">Changes made in this revision</a>` : ''}
+    ${isCurrent ? '' : html`<a href="${wikiPath.edit(name)}?from=${info.revision}">${currentExists ? 'Restore this revision…' : 'Re-create the page from this revision…'}</a>`}
+  </p>
+</div>
+<div class="markdown">
+${trusted(rendered)}
+</div>
+</article>`,
+  });
+}
+
+/** No current page: it never existed, or its latest revision deleted it. */
+export function missingPageView(name: string, deletion: RevisionInfo | undefined): Html {
+  return layout({
+    title: name,
+    noindex: true,
+    body: html`<article class="page missing">
+${pageHeader(name, 'read')}
+<div class="notice">
+  ${
+    deletion
+      ? html`<p>This page was deleted ${dateTime(deletion.lastModified)} by <span class="who">${authorName(deletion.author)}</span>${
+          deletion.summary ? html` — <q>${deletion.summary}</q>` : ''
+        }.</p>
+  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Re-create this page</a> <a href="${wikiPath.history(name)}">See its history</a></p>`
+      : html`<p>There is no page named <strong>${name}</strong> yet.</p>
+  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Create this page</a></p>`
+  }
+</div>
+</article>`,
+  });
+}

@@ -1,0 +1,223 @@
+// GET /api/pages/{name}/events: Server-Sent Events of a page's changes and its editors.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { ResourceTable } from '../src/http/resources.js';
+import { registerPageEventRoutes } from '../src/http/routes/page-events.js';
+import { openStore } from '../src/storage/index.js';
+import { createPage, putPage } from './support/http.js';
+import { type RunningServer, removeDir, startServer, tempDir } from './support/server.js';
+
+interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+/** A minimal EventSource for tests: the raw response, and the events and comments as parsed. */
+class EventStream {
+  readonly events: SseEvent[] = [];
+  readonly comments: string[] = [];
+  private buffer = '';
+  private waiters: (() => void)[] = [];
+  res!: http.IncomingMessage;
+  private req!: http.ClientRequest;
+
+  static open(url: string, headers: Record<string, string> = {}): Promise<EventStream> {
+    const stream = new EventStream();
+    return new Promise((resolve, reject) => {
+      stream.req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+        stream.res = res;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => stream.feed(chunk));
+        resolve(stream);
+      });
+      stream.req.on('error', reject);
+    });
+  }
+
+  private feed(chunk: string): void {
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const event: SseEvent = { event: 'message', data: '' };
+      let fields = 0;
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
+        const m = /^(id|event|data|retry): ?(.*)$/.exec(line);
+        if (!m) continue;
+        fields++;
+        if (m[1] === 'id') event.id = m[2]!;
+        if (m[1] === 'event') event.event = m[2]!;
+        if (m[1] === 'data') event.data += m[2]!;
+      }
+      if (fields > 0 && event.data !== '') this.events.push(event);
+    }
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Waits until `check` holds of what arrived so far. */
+  async until<T>(check: () => T | undefined, what: string, ms = 5000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = check();
+      if (found !== undefined && found !== false) return found;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.events)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  of(type: string): SseEvent[] {
+    return this.events.filter((e) => e.event === type);
+  }
+
+  close(): void {
+    this.req.destroy();
+  }
+}
+
+let server: RunningServer;
+let base: string;
+const eventsUrl = (name: string, query = '') => `${base}/api/pages/${encodeURIComponent(name)}/events${query}`;
+
+before(async () => {
+  server = await startServer();
+  base = server.url;
+});
+after(async () => {
+  await server.stop();
+  removeDir(server.dataDir);
+});
+
+describe('the event stream of a page', () => {
+  it('is an event stream that proxies pass through: no-cache, no buffering, a retry and a first comment at once', async () => {
+    const stream = await EventStream.open(eventsUrl('Headers'));
+    try {
+      assert.equal(stream.res.statusCode, 200);
+      assert.equal(stream.res.headers['content-type'], 'text/event-stream; charset=utf-8');
+      assert.equal(stream.res.headers['cache-control'], 'no-cache');
+      assert.equal(stream.res.headers['x-accel-buffering'], 'no');
+      const state = await stream.until(() => stream.of('state')[0], 'the state event');
+      assert.deepEqual(JSON.parse(state.data), { name: 'Headers', exists: false, revision: 0, etag: null });
+      assert.ok(stream.comments.length >= 1, 'a comment line is sent at once');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('sends a change event with the new ETag, revision and summary; its id is the change sequence', async () => {
+    const etag = await createPage(base, 'Watched', 'one\n');
+    const stream = await EventStream.open(eventsUrl('Watched'));
+    try {
+      const state = await stream.until(() => stream.of('state')[0], 'state');
+      assert.equal(JSON.parse(state.data).etag, etag);
+      const startId = Number(state.id);
+      await createPage(base, 'Unrelated', 'x\n');
+      const res = await putPage(base, 'Watched', 'two\n', { 'if-match': etag, 'edit-summary': 'second%20take' });
+      const change = await stream.until(() => stream.of('change')[0], 'change');
+      const data = JSON.parse(change.data);
+      assert.equal(data.etag, res.headers.etag);
+      assert.equal(data.revision, 2);
+      assert.equal(data.summary, 'second take');
+      assert.equal(data.deleted, false);
+      assert.equal(Number(change.id), startId + 2, 'the id is the store-wide sequence (the unrelated write took one)');
+      assert.equal(stream.of('change').length, 1, 'changes of other pages are not sent');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('replays what was missed after Last-Event-ID, for this page only, then goes live', async () => {
+    const etag = await createPage(base, 'Replayed', 'r1\n');
+    const first = await EventStream.open(eventsUrl('Replayed'));
+    const state = await first.until(() => first.of('state')[0], 'state');
+    first.close();
+    const e2 = (await putPage(base, 'Replayed', 'r2\n', { 'if-match': etag })).headers.etag as string;
+    await createPage(base, 'Noise', 'n\n');
+    const e3 = (await putPage(base, 'Replayed', 'r3\n', { 'if-match': e2 })).headers.etag as string;
+
+    const again = await EventStream.open(eventsUrl('Replayed'), { 'last-event-id': state.id! });
+    try {
+      await again.until(() => again.of('state')[0], 'state after replay');
+      const replayed = again.of('change').map((e) => JSON.parse(e.data));
+      assert.deepEqual(replayed.map((c) => [c.revision, c.etag]), [[2, e2], [3, e3]]);
+      const ids = again.of('change').map((e) => Number(e.id));
+      assert.ok(ids[0]! < ids[1]! && ids[1]! < Number(again.of('state')[0]!.id) + 1);
+      await putPage(base, 'Replayed', 'r4\n', { 'if-match': e3 });
+      await again.until(() => again.of('change')[2], 'the live change after the replay');
+      assert.equal(JSON.parse(again.of('change')[2]!.data).revision, 4);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('a deletion is a change with deleted: true and no ETag', async () => {
+    const etag = await createPage(base, 'Deleted', 'x\n');
+    const stream = await EventStream.open(eventsUrl('Deleted'));
+    try {
+      await stream.until(() => stream.of('state')[0], 'state');
+      await fetch(`${base}/api/pages/Deleted`, { method: 'DELETE', headers: { 'if-match': etag } });
+      const change = await stream.until(() => stream.of('change')[0], 'change');
+      assert.deepEqual([JSON.parse(change.data).deleted, JSON.parse(change.data).etag], [true, null]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('presence: editors are announced to everyone on the page, and leave when they disconnect', async () => {
+    const watcher = await EventStream.open(eventsUrl('Shared'));
+    const ana = await EventStream.open(eventsUrl('Shared', '?editing=session-ana-123&who=Ana'));
+    try {
+      const anaId = JSON.parse((await ana.until(() => ana.of('state')[0], 'state')).data).you as string;
+      assert.match(anaId, /^[\w-]{16}$/);
+      assert.notEqual(anaId, 'session-ana-123', 'the session itself is not revealed');
+      const seen = await watcher.until(() => watcher.of('presence').map((e) => JSON.parse(e.data)).find((p) => p.editors.length === 1), 'Ana present');
+      assert.equal(seen.editors[0].name, 'Ana');
+      assert.equal(seen.editors[0].id, anaId);
+      ana.close();
+      await watcher.until(() => {
+        const last = watcher.of('presence').at(-1);
+        return last && JSON.parse(last.data).editors.length === 0;
+      }, 'Ana gone');
+    } finally {
+      watcher.close();
+      ana.close();
+    }
+  });
+
+  it('refuses a malformed editor session id or name', async () => {
+    for (const query of ['?editing=short', '?editing=has%20space%20in%20it', '?editing=valid-session-1&who=a%0Ab']) {
+      const res = await fetch(eventsUrl('Shared', query));
+      assert.equal(res.status, 400, query);
+    }
+  });
+});
+
+describe('heartbeats and shutdown (in-process, with a short heartbeat)', () => {
+  it('a comment line every interval, and app.close() ends open streams instead of hanging', async () => {
+    const dataDir = tempDir();
+    const store = await openStore({ dataDir });
+    const app = Fastify({ exposeHeadRoutes: false });
+    registerPageEventRoutes(app, { store, resources: new ResourceTable(), heartbeatMs: 100 });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const stream = await EventStream.open(`${address}/api/pages/Beat/events`);
+    try {
+      await stream.until(() => stream.comments.filter((c) => c === 'heartbeat').length >= 3 || undefined, 'three heartbeats', 3000);
+      const ended = new Promise<void>((resolve) => stream.res.on('end', resolve));
+      const started = Date.now();
+      await app.close();
+      await ended;
+      assert.ok(Date.now() - started < 2000, 'closing does not wait for the stream');
+    } finally {
+      stream.close();
+      await store.close();
+      removeDir(dataDir);
+    }
+  });
+});
