@@ -15,6 +15,10 @@ export async function superviseWorkers(config: Config): Promise<void> {
   const crashes: number[] = [];
   const maxCrashes = Math.max(3, config.workers * 2);
 
+  // Workers accept connections themselves. With round-robin the primary accepts and hands each
+  // connection over; if the worker dies before acknowledging one, Node neither closes it nor
+  // gives it to another worker, and that client waits forever.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => cluster.fork({ MIDAIR_WORKER: '1' });
   for (let i = 0; i < config.workers; i++) fork();
 

@@ -15,6 +15,8 @@ export interface HttpRequestOptions {
   /** A string[] value is sent as several header lines. */
   readonly headers?: Record<string, string | string[] | number>;
   readonly body?: string | Buffer;
+  /** Give up on an answer after this long (default 60 s). */
+  readonly timeoutMs?: number;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -37,6 +39,8 @@ export function request(url: string, options: HttpRequestOptions = {}): Promise<
       res.on('error', reject);
     });
     req.on('error', reject);
+    // A server that never answers fails the test instead of hanging the suite.
+    req.setTimeout(options.timeoutMs ?? 60_000, () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 60_000} ms`)));
     req.end(options.body);
   });
 }
