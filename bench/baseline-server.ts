@@ -1,0 +1,34 @@
+// The baseline: the least a Fastify app can do on the same routes, so that midair's numbers
+// can be read as a fraction of what Fastify itself reaches on this machine, in the same run.
+//   GET /api/pages/:name with a matching If-None-Match  -> 304 with a constant ETag
+//   GET /api/pages/:name otherwise                       -> 200 with a constant 4 KiB body
+// Both answers carry the header set midair sends (ETag, Last-Modified, Cache-Control, Vary, nosniff),
+// so the comparison measures the work behind the answer rather than the bytes of headers.
+// The If-None-Match comparison is deliberately naive (string equality): a ceiling, not a model.
+import Fastify from 'fastify';
+
+const ETAG = '"baseline-constant-etag-0"';
+const LAST_MODIFIED = new Date(Date.UTC(2026, 0, 1)).toUTCString();
+const BODY = Buffer.alloc(4096, 'midair baseline page body\n');
+
+const app = Fastify({ logger: false });
+
+app.get('/api/pages/:name', (request, reply) => {
+  reply
+    .header('etag', ETAG)
+    .header('last-modified', LAST_MODIFIED)
+    .header('cache-control', 'no-cache')
+    .header('vary', 'Accept-Encoding')
+    .header('x-content-type-options', 'nosniff');
+  if (request.headers['if-none-match'] === ETAG) return reply.code(304).send();
+  return reply.type('text/markdown; charset=utf-8').send(BODY);
+});
+
+const port = Number(process.argv[2] ?? '0');
+const address = await app.listen({ port, host: '127.0.0.1' });
+// The harness reads this line to learn the port.
+console.log(`baseline listening on ${address} etag ${ETAG}`);
+
+const stop = () => void app.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,158 @@
+// PostgreSQL for the PUT scenario: is it reachable, a schema of the run's own (dropped at the
+// end), and pgbench running midair's compare-and-swap UPDATE as the database's own ceiling.
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { LOAD_CPU, atCleanup, runToEnd, spawnPinned, which } from './processes.js';
+import { type Measurement, percentile } from './results.js';
+
+/** Connects and runs SELECT 1; the reason when that fails within `timeoutMs`. */
+export async function unreachableReason(url: string, timeoutMs = 3000): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    const where = new URL(url);
+    where.password = '';
+    return `PostgreSQL at ${where.host}${where.pathname} is not reachable (${(error as Error).message || (error as { code?: string }).code})`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return `PostgreSQL ${rows[0]?.server_version ?? '?'}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Statements on an administrative connection of the run; the schemas it hands out are dropped at the end. */
+export class Admin {
+  private readonly pool: pg.Pool;
+  private readonly schemas: string[] = [];
+  private ended: Promise<void> | undefined;
+
+  constructor(readonly url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 3000 });
+    this.pool.on('error', () => undefined);
+    // Also when the run is interrupted.
+    atCleanup(() => this.end());
+  }
+
+  async query(text: string, values: readonly unknown[] = []): Promise<void> {
+    await this.pool.query(text, [...values]);
+  }
+
+  /** A fresh, empty schema. */
+  async createSchema(suffix: string): Promise<string> {
+    const schema = this.reserveSchema(suffix);
+    await this.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+    return schema;
+  }
+
+  /** A schema name nobody uses yet, for a store that creates the schema itself. */
+  reserveSchema(suffix: string): string {
+    const schema = `midair_bench_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}_${suffix}`;
+    this.schemas.push(schema);
+    return schema;
+  }
+
+  /** Drops every schema handed out, then closes the connections. Idempotent. */
+  end(): Promise<void> {
+    this.ended ??= (async () => {
+      for (const schema of this.schemas) await this.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`).catch(() => undefined);
+      await this.pool.end();
+    })();
+    return this.ended;
+  }
+}
+
+/** The URL with `?options=-c search_path=<schema>`, the way midair is told to use a schema. */
+export function urlWithSchema(url: string, schema: string): string {
+  const separator = url.includes('?') ? '&' : '?';
+  return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
+// midair's compare-and-swap on pages (src/storage/postgres/postgres-store.ts, "replace"): the
+// same UPDATE, with the same WHERE, one autocommit transaction per write. RETURNING … \gset
+// hands each client the revision its next write must name, so every write is a real swap.
+const PGBENCH_SCRIPT = `UPDATE pages SET revision = revision + 1, deleted = false, etag = md5(random()::text), size = :bytes,
+  modified_ms = greatest((extract(epoch from clock_timestamp()) * 1000)::bigint, modified_ms),
+  date_shared = (greatest((extract(epoch from clock_timestamp()) * 1000)::bigint, modified_ms) / 1000 = modified_ms / 1000)
+WHERE name = 'pgbench-' || :client_id AND revision = :expected
+RETURNING revision AS expected \\gset
+`;
+
+export function pgbenchPath(): string | undefined {
+  return which('pgbench');
+}
+
+/** One page per pgbench client in `schema`'s pages table, each back at revision 1. */
+export async function resetPgbenchPages(admin: Admin, schema: string, clients: number, bytes: number): Promise<void> {
+  const table = `${pg.escapeIdentifier(schema)}.pages`;
+  await admin.query(`DELETE FROM ${table} WHERE name LIKE 'pgbench-%'`);
+  await admin.query(
+    `INSERT INTO ${table} (name, revision, deleted, etag, modified_ms, date_shared, size)
+     SELECT 'pgbench-' || g, 1, false, md5(g::text), 0, false, $1 FROM generate_series(0, $2::int - 1) g`,
+    [bytes, clients],
+  );
+}
+
+export async function runPgbench(options: {
+  readonly pgbench: string;
+  readonly url: string;
+  readonly schema: string;
+  readonly clients: number;
+  readonly durationS: number;
+  readonly bytes: number;
+  readonly dir: string;
+  readonly tag: string;
+}): Promise<Measurement> {
+  const script = join(options.dir, 'pgbench-cas.sql');
+  writeFileSync(script, PGBENCH_SCRIPT);
+  const prefix = `pgbench-${options.tag}`;
+  const duration = Math.max(1, Math.round(options.durationS));
+  const args = [
+    '-n', '-M', 'prepared',
+    '-c', String(options.clients), '-j', '1',
+    '-T', String(duration),
+    '-D', 'expected=1', '-D', `bytes=${options.bytes}`,
+    '-f', script,
+    '-l', `--log-prefix=${join(options.dir, prefix)}`,
+    options.url,
+  ];
+  const child = spawnPinned(options.pgbench, args, { cpu: LOAD_CPU, env: { PGOPTIONS: `-c search_path=${options.schema}` } });
+  const done = await runToEnd(child, (duration + 30) * 1000, 'pgbench');
+  const output = `${done.stdout}\n${done.stderr}`;
+  const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1]);
+  if (!Number.isFinite(tps)) throw new Error(`pgbench failed (exit ${done.code}):\n${output}`);
+  const processed = Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1] ?? 0);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
+  const aborted = (output.match(/client \d+ (script \d+ )?aborted/g) ?? []).length;
+
+  // Per-transaction log: client, transaction, latency in µs, script, epoch s, µs.
+  const latencies: number[] = [];
+  for (const file of readdirSync(options.dir).filter((f) => f.startsWith(`${prefix}.`))) {
+    for (const line of readFileSync(join(options.dir, file), 'utf8').split('\n')) {
+      const us = Number(line.split(' ')[2]);
+      if (Number.isFinite(us) && line !== '') latencies.push(us / 1000);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: tps,
+    ...(latencies.length > 0 ? { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) } : {}),
+    requests: processed,
+    errors: failed + aborted,
+  };
+}
