@@ -1,6 +1,7 @@
 // Sends a representation that carries validators: negotiates its coding, evaluates the
 // request's preconditions against metadata only, and loads the body only for a 200/206.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import parseRange from 'range-parser';
 import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
 import { codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
@@ -63,11 +64,11 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
 
   if (method === 'HEAD') {
     // HEAD reports the length a GET would send; for a coded variant that means coding it.
-    const length = coding === 'identity' ? rep.size : encodeBody(toBuffer(await rep.load()), coding, rep.etag).length;
+    const length = coding === 'identity' ? rep.size : encodeBody(await identityBody(rep), coding, rep.etag).length;
     return reply.header('content-length', length).send();
   }
 
-  const identity = toBuffer(await rep.load());
+  const identity = await identityBody(rep);
   if (wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange)) {
     const ranges = parseRange(identity.length, String(headers.range));
     if (ranges === -1) {
@@ -98,6 +99,16 @@ function httpDateOf(time: number): string {
   return text;
 }
 
-function toBuffer(body: Buffer | string): Buffer {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+// Every ETag midair hands out names its bytes exactly (a hash of them), so bodies can be kept
+// by tag with nothing to invalidate: a popular page is read and encoded once per revision.
+const identityBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
+
+async function identityBody(rep: Representation): Promise<Buffer> {
+  let body = identityBodies.get(rep.etag);
+  if (body === undefined) {
+    const loaded = await rep.load();
+    body = typeof loaded === 'string' ? Buffer.from(loaded, 'utf8') : loaded;
+    identityBodies.set(rep.etag, body);
+  }
+  return body;
 }
