@@ -36,6 +36,7 @@ test('the OpenAPI 3.1 description lists every API route and method', async () =>
     '/api/pages/{name}': ['get', 'head', 'put', 'delete'],
     '/api/pages/{name}/revisions': ['get'],
     '/api/pages/{name}/revisions/{n}': ['get'],
+    '/api/pages/{name}/events': ['get'],
   };
   for (const [path, methods] of Object.entries(expected)) {
     assert.ok(doc.paths[path], `${path} is described`);
@@ -43,6 +44,8 @@ test('the OpenAPI 3.1 description lists every API route and method', async () =>
   }
   const put = doc.paths['/api/pages/{name}']!['put'] as { responses: Record<string, unknown> };
   for (const status of ['200', '201', '412', '428']) assert.ok(put.responses[status], `PUT documents ${status}`);
+  const problem = JSON.stringify(put.responses['412']);
+  assert.match(problem, /"merge"/, 'the 412 documents the merge proposal');
 });
 
 test('docs/API.md shows a curl example of every precondition case', () => {

@@ -47,6 +47,28 @@ export const problemSchema = {
     detail: { type: 'string' },
     code: { type: 'string', enum: Object.keys(PROBLEMS) },
     currentEtag: { type: ['string', 'null'], description: 'On 412: the current ETag, null when the page does not exist' },
+    merge: {
+      type: 'object',
+      description: 'On a 412 to a PUT whose If-Match names an earlier revision: the three-way merge of that revision, the current page and the request body',
+      properties: {
+        base: { type: 'string', description: 'The ETag of the revision the client started from' },
+        clean: { type: 'boolean', description: 'True when no line was changed on both sides' },
+        content: { type: 'string', description: 'The merged text; conflicts appear as marker blocks' },
+        conflicts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              start: { type: 'integer', description: 'First line of the conflict block in content (0-based)' },
+              end: { type: 'integer', description: 'Line after the block' },
+              mine: { type: 'string' },
+              theirs: { type: 'string' },
+              base: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
   required: ['type', 'title', 'status', 'detail', 'code'],
 } as const;
