@@ -2,21 +2,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PROBLEMS } from '../src/http/errors.js';
 import { request } from './support/http.js';
-import { type RunningServer, removeDir, startServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 
 const root = join(import.meta.dirname, '..');
-let server: RunningServer;
-
-before(async () => {
-  server = await startServer();
-});
-after(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
-});
+const suite = serverPerSuite();
 
 test('docs/ERRORS.md lists every code of the error catalog with its status', () => {
   const doc = readFileSync(join(root, 'docs', 'ERRORS.md'), 'utf8');
@@ -26,7 +18,7 @@ test('docs/ERRORS.md lists every code of the error catalog with its status', () 
 });
 
 test('the OpenAPI 3.1 description lists every API route and method', async () => {
-  const res = await request(`${server.url}/api/openapi.json`);
+  const res = await request(`${suite.url}/api/openapi.json`);
   assert.equal(res.status, 200);
   assert.match(String(res.headers.etag), /^"/);
   const doc = res.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();

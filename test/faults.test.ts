@@ -4,26 +4,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { appendLines, totals } from './support/appenders.js';
-import { assertAppendsIntact, postgresTestOptions, postgresUrl, serverSchema } from './support/cluster.js';
+import { assertAppendsIntact, postgresServersPerSuite, postgresTestOptions } from './support/cluster.js';
 import { createPage, getPage, request } from './support/http.js';
-import { TestSchemas } from './support/postgres.js';
 import { type PrivatePostgres, privatePostgresUnavailable, startPrivatePostgres } from './support/private-postgres.js';
 import { type RunningServer, removeDir, startServer } from './support/server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SIGKILL of one of three PostgreSQL-backed processes mid-run', postgresTestOptions(), () => {
-  const schemas = new TestSchemas(postgresUrl);
-  const servers: RunningServer[] = [];
-  after(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const s of servers) removeDir(s.dataDir);
-    await schemas.close();
-  });
+  const postgresServers = postgresServersPerSuite();
 
   test('acknowledged writes all survive; the other two keep answering', async () => {
-    const url = await serverSchema(schemas);
-    for (let i = 0; i < 3; i++) servers.push(await startServer({ env: { DATABASE_URL: url } }));
+    const servers = await postgresServers.start(3);
     const urls = servers.map((s) => s.url);
     const pages = ['Fault 0', 'Fault 1'];
     for (const name of pages) await createPage(urls[0]!, name, '');

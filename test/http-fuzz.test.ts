@@ -2,19 +2,12 @@
 // independently of the engine: random methods, names, header combinations and bodies.
 // Never a 5xx, never a crash, and never a write that the model says must fail.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { request } from './support/http.js';
-import { type RunningServer, removeDir, startServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 
-let server: RunningServer;
-before(async () => {
-  server = await startServer({ args: ['--body-limit', '4KiB'] });
-});
-after(async () => {
-  assert.equal(await server.stop(), 0, 'the server survived the fuzzing and stops cleanly');
-  removeDir(server.dataDir);
-});
+const suite = serverPerSuite({ args: ['--body-limit', '4KiB'], cleanExit: true });
 
 const printable = fc.string({ unit: fc.constantFrom(...' !"#*,/:;=-WabcxyzGMT0123456789\t'.split('')), maxLength: 30 });
 // Symbolic values are resolved against the page's state just before the request is sent.
@@ -53,7 +46,7 @@ interface PageState {
 }
 
 async function stateOf(name: string): Promise<PageState> {
-  const res = await request(`${server.url}/api/pages/${name}`, { method: 'HEAD' });
+  const res = await request(`${suite.url}/api/pages/${name}`, { method: 'HEAD' });
   return res.status === 200 ? { exists: true, etag: res.headers.etag!, lastModified: res.headers['last-modified']! } : { exists: false };
 }
 
@@ -150,7 +143,7 @@ test('random requests never get a 5xx, and no write the model forbids ever chang
       if (r.range !== undefined) headers['range'] = r.range;
       const sendsBody = ['PUT', 'POST', 'PATCH'].includes(r.method);
       if (sendsBody && r.contentType !== '') headers['content-type'] = r.contentType;
-      const res = await request(`${server.url}/api/pages/${r.name}`, { method: r.method, headers, ...(sendsBody ? { body: bodyBytes(r.body) } : {}) });
+      const res = await request(`${suite.url}/api/pages/${r.name}`, { method: r.method, headers, ...(sendsBody ? { body: bodyBytes(r.body) } : {}) });
 
       assert.ok(res.status < 500, `${r.method} ${r.name} ${JSON.stringify(headers)} → ${res.status} ${res.text()}`);
       if (res.status >= 400) assert.match(String(res.headers['content-type']), /^application\/problem\+json/);

@@ -2,10 +2,9 @@
 // through process B (PostgreSQL LISTEN/NOTIFY; on SQLite with --workers, PRAGMA data_version).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { postgresTestOptions, postgresUrl, serverSchema } from './support/cluster.js';
+import { postgresServersPerSuite, postgresTestOptions } from './support/cluster.js';
 import { EventStream } from './support/event-stream.js';
 import { createPage, putPage } from './support/http.js';
-import { TestSchemas } from './support/postgres.js';
 import { type RunningServer, removeDir, startServer } from './support/server.js';
 
 /** Saves three revisions through `writer` and expects all three on `stream`, in order. */
@@ -25,17 +24,10 @@ async function expectChangesFrom(stream: EventStream, writer: string, name: stri
 }
 
 describe('two processes sharing one PostgreSQL database', postgresTestOptions(), () => {
-  const schemas = new TestSchemas(postgresUrl);
-  const servers: RunningServer[] = [];
-  after(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const s of servers) removeDir(s.dataDir);
-    await schemas.close();
-  });
+  const postgresServers = postgresServersPerSuite();
 
   test('an editor on process A hears of every save made through process B', async () => {
-    const url = await serverSchema(schemas);
-    for (let i = 0; i < 2; i++) servers.push(await startServer({ env: { DATABASE_URL: url } }));
+    const servers = await postgresServers.start(2);
     const [a, b] = [servers[0]!.url, servers[1]!.url];
     const first = await createPage(b, 'Across', 'revision 1');
     const stream = await EventStream.open(`${a}/api/pages/Across/events`);

@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { appendLines, totals } from './support/appenders.js';
-import { assertAppendsIntact, postgresTestOptions, postgresUrl, serverSchema } from './support/cluster.js';
+import { assertAppendsIntact, postgresServersPerSuite, postgresTestOptions } from './support/cluster.js';
 import { createPage, getPage } from './support/http.js';
-import { TestSchemas } from './support/postgres.js';
 import { type RunningServer, removeDir, startServer } from './support/server.js';
 
 const PAGES = ['Shared 0', 'Shared 1', 'Shared 2'];
@@ -20,17 +19,10 @@ async function raceAppends(urls: readonly string[]) {
 }
 
 describe('three server processes sharing one PostgreSQL database', postgresTestOptions(), () => {
-  const schemas = new TestSchemas(postgresUrl);
-  const servers: RunningServer[] = [];
-  after(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const s of servers) removeDir(s.dataDir);
-    await schemas.close();
-  });
+  const postgresServers = postgresServersPerSuite();
 
   test('30 clients doing read-modify-write appends over all three: every line exactly once', async () => {
-    const url = await serverSchema(schemas);
-    for (let i = 0; i < 3; i++) servers.push(await startServer({ env: { DATABASE_URL: url } }));
+    const servers = await postgresServers.start(3);
     const urls = servers.map((s) => s.url);
     const stats = await raceAppends(urls);
     assert.deepEqual(totals(stats).otherStatuses, {}, 'every answer was 200 or 412');

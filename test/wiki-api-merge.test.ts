@@ -1,20 +1,10 @@
 // PUT /api/pages/{name} with a stale If-Match: the 412 carries a three-way merge proposal.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createPage, getPage, putPage } from './support/http.js';
-import { type RunningServer, removeDir, startServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 
-let server: RunningServer;
-let base: string;
-
-before(async () => {
-  server = await startServer();
-  base = server.url;
-});
-after(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
-});
+const suite = serverPerSuite();
 
 interface Merge {
   base: string;
@@ -26,10 +16,10 @@ interface Merge {
 const text = 'alpha\nbeta\ngamma\ndelta\nepsilon\nzeta\n';
 
 async function collide(name: string, theirs: string, mine: string, headers?: (stale: string) => Record<string, string>) {
-  const stale = await createPage(base, name, text);
-  const second = await putPage(base, name, theirs, { 'if-match': stale });
+  const stale = await createPage(suite.url, name, text);
+  const second = await putPage(suite.url, name, theirs, { 'if-match': stale });
   assert.equal(second.status, 200);
-  const res = await putPage(base, name, mine, headers ? headers(stale) : { 'if-match': stale });
+  const res = await putPage(suite.url, name, mine, headers ? headers(stale) : { 'if-match': stale });
   return { stale, current: second.headers.etag as string, res };
 }
 
@@ -40,9 +30,9 @@ describe('the 412 merge extension', () => {
     const problem = res.json<{ currentEtag: string; merge: Merge }>();
     assert.equal(problem.currentEtag, current);
     assert.deepEqual(problem.merge, { base: stale, clean: true, content: text.replace('beta', 'BETA').replace('zeta', 'ZETA'), conflicts: [] });
-    const saved = await putPage(base, 'Clean', problem.merge.content, { 'if-match': problem.currentEtag });
+    const saved = await putPage(suite.url, 'Clean', problem.merge.content, { 'if-match': problem.currentEtag });
     assert.equal(saved.status, 200);
-    assert.equal((await getPage(base, 'Clean')).text(), text.replace('beta', 'BETA').replace('zeta', 'ZETA'));
+    assert.equal((await getPage(suite.url, 'Clean')).text(), text.replace('beta', 'BETA').replace('zeta', 'ZETA'));
   });
 
   it('a conflicted merge: marker blocks in content, located by start/end lines, with each side', async () => {
@@ -79,9 +69,9 @@ describe('the 412 merge extension', () => {
   });
 
   it('no merge when the page was deleted: currentEtag is null', async () => {
-    const stale = await createPage(base, 'Gone', text);
-    await fetch(`${base}/api/pages/Gone`, { method: 'DELETE', headers: { 'if-match': stale } });
-    const res = await putPage(base, 'Gone', 'mine', { 'if-match': stale });
+    const stale = await createPage(suite.url, 'Gone', text);
+    await fetch(`${suite.url}/api/pages/Gone`, { method: 'DELETE', headers: { 'if-match': stale } });
+    const res = await putPage(suite.url, 'Gone', 'mine', { 'if-match': stale });
     assert.equal(res.status, 412);
     const problem = res.json<Record<string, unknown>>();
     assert.equal(problem['currentEtag'], null);

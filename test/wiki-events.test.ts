@@ -1,27 +1,17 @@
 // GET /api/pages/{name}/events: Server-Sent Events of a page's changes and its editors.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { ResourceTable } from '../src/http/resources.js';
 import { registerPageEventRoutes } from '../src/http/routes/page-events.js';
 import { openStore } from '../src/storage/index.js';
 import { EventStream } from './support/event-stream.js';
 import { createPage, putPage } from './support/http.js';
-import { type RunningServer, removeDir, startServer, tempDir } from './support/server.js';
+import { removeDir, serverPerSuite, tempDir } from './support/server.js';
 
-let server: RunningServer;
-let base: string;
-const eventsUrl = (name: string, query = '') => `${base}/api/pages/${encodeURIComponent(name)}/events${query}`;
-
-before(async () => {
-  server = await startServer();
-  base = server.url;
-});
-after(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
-});
+const suite = serverPerSuite();
+const eventsUrl = (name: string, query = '') => `${suite.url}/api/pages/${encodeURIComponent(name)}/events${query}`;
 
 describe('the event stream of a page', () => {
   it('is an event stream that proxies pass through: no-cache, no buffering, a retry and a first comment at once', async () => {
@@ -40,14 +30,14 @@ describe('the event stream of a page', () => {
   });
 
   it('sends a change event with the new ETag, revision and summary; its id is the change sequence', async () => {
-    const etag = await createPage(base, 'Watched', 'one\n');
+    const etag = await createPage(suite.url, 'Watched', 'one\n');
     const stream = await EventStream.open(eventsUrl('Watched'));
     try {
       const state = await stream.until(() => stream.of('state')[0], 'state');
       assert.equal(JSON.parse(state.data).etag, etag);
       const startId = Number(state.id);
-      await createPage(base, 'Unrelated', 'x\n');
-      const res = await putPage(base, 'Watched', 'two\n', { 'if-match': etag, 'edit-summary': 'second%20take' });
+      await createPage(suite.url, 'Unrelated', 'x\n');
+      const res = await putPage(suite.url, 'Watched', 'two\n', { 'if-match': etag, 'edit-summary': 'second%20take' });
       const change = await stream.until(() => stream.of('change')[0], 'change');
       const data = JSON.parse(change.data);
       assert.equal(data.etag, res.headers.etag);
@@ -62,13 +52,13 @@ describe('the event stream of a page', () => {
   });
 
   it('replays what was missed after Last-Event-ID, for this page only, then goes live', async () => {
-    const etag = await createPage(base, 'Replayed', 'r1\n');
+    const etag = await createPage(suite.url, 'Replayed', 'r1\n');
     const first = await EventStream.open(eventsUrl('Replayed'));
     const state = await first.until(() => first.of('state')[0], 'state');
     first.close();
-    const e2 = (await putPage(base, 'Replayed', 'r2\n', { 'if-match': etag })).headers.etag as string;
-    await createPage(base, 'Noise', 'n\n');
-    const e3 = (await putPage(base, 'Replayed', 'r3\n', { 'if-match': e2 })).headers.etag as string;
+    const e2 = (await putPage(suite.url, 'Replayed', 'r2\n', { 'if-match': etag })).headers.etag as string;
+    await createPage(suite.url, 'Noise', 'n\n');
+    const e3 = (await putPage(suite.url, 'Replayed', 'r3\n', { 'if-match': e2 })).headers.etag as string;
 
     const again = await EventStream.open(eventsUrl('Replayed'), { 'last-event-id': state.id! });
     try {
@@ -77,7 +67,7 @@ describe('the event stream of a page', () => {
       assert.deepEqual(replayed.map((c) => [c.revision, c.etag]), [[2, e2], [3, e3]]);
       const ids = again.of('change').map((e) => Number(e.id));
       assert.ok(ids[0]! < ids[1]! && ids[1]! < Number(again.of('state')[0]!.id) + 1);
-      await putPage(base, 'Replayed', 'r4\n', { 'if-match': e3 });
+      await putPage(suite.url, 'Replayed', 'r4\n', { 'if-match': e3 });
       await again.until(() => again.of('change')[2], 'the live change after the replay');
       assert.equal(JSON.parse(again.of('change')[2]!.data).revision, 4);
     } finally {
@@ -86,11 +76,11 @@ describe('the event stream of a page', () => {
   });
 
   it('a deletion is a change with deleted: true and no ETag', async () => {
-    const etag = await createPage(base, 'Deleted', 'x\n');
+    const etag = await createPage(suite.url, 'Deleted', 'x\n');
     const stream = await EventStream.open(eventsUrl('Deleted'));
     try {
       await stream.until(() => stream.of('state')[0], 'state');
-      await fetch(`${base}/api/pages/Deleted`, { method: 'DELETE', headers: { 'if-match': etag } });
+      await fetch(`${suite.url}/api/pages/Deleted`, { method: 'DELETE', headers: { 'if-match': etag } });
       const change = await stream.until(() => stream.of('change')[0], 'change');
       assert.deepEqual([JSON.parse(change.data).deleted, JSON.parse(change.data).etag], [true, null]);
     } finally {

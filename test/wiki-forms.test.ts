@@ -2,25 +2,15 @@
 // If-Match (or If-None-Match: * when creating), and the merge, resolution and re-creation
 // screens a collision leads to. Real HTTP against a real server process.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { form, inputValue, textareaValue, visibleText } from './e2e/html.js';
 import { createPage, getPage, putPage, request } from './support/http.js';
-import { type RunningServer, removeDir, startServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 
-let server: RunningServer;
-let base: string;
-
-before(async () => {
-  server = await startServer();
-  base = server.url;
-});
-after(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
-});
+const suite = serverPerSuite();
 
 function post(name: string, fields: Record<string, string>) {
-  return request(`${base}/wiki/${encodeURIComponent(name)}`, {
+  return request(`${suite.url}/wiki/${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form(fields),
@@ -28,12 +18,12 @@ function post(name: string, fields: Record<string, string>) {
 }
 
 async function editorOf(name: string) {
-  const html = (await request(`${base}/wiki/${encodeURIComponent(name)}/edit`)).text();
+  const html = (await request(`${suite.url}/wiki/${encodeURIComponent(name)}/edit`)).text();
   return { html, baseEtag: inputValue(html, 'baseEtag')!, content: textareaValue(html, 'content')! };
 }
 
 async function source(name: string) {
-  return (await getPage(base, name)).text();
+  return (await getPage(suite.url, name)).text();
 }
 
 /** The fields a browser would submit from a rendered form (hidden inputs and textareas). */
@@ -50,7 +40,7 @@ const text = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\n';
 
 describe('the editor form', () => {
   it('carries the ETag of the revision it edits; an unknown page gets an empty base (create-only)', async () => {
-    const etag = await createPage(base, 'Carried', 'x\n');
+    const etag = await createPage(suite.url, 'Carried', 'x\n');
     assert.equal((await editorOf('Carried')).baseEtag, etag);
     const fresh = await editorOf('Brand New');
     assert.equal(fresh.baseEtag, '');
@@ -62,12 +52,12 @@ describe('the editor form', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/wiki/Formed');
     assert.equal(await source('Formed'), 'line one\nline two\nline three\n');
-    const history = (await request(`${base}/api/pages/Formed/revisions`)).json<{ revisions: { summary: string }[] }>();
+    const history = (await request(`${suite.url}/api/pages/Formed/revisions`)).json<{ revisions: { summary: string }[] }>();
     assert.equal(history.revisions[0]!.summary, 'first');
   });
 
   it('updates a page when baseEtag is current', async () => {
-    await createPage(base, 'Updated', 'old\n');
+    await createPage(suite.url, 'Updated', 'old\n');
     const { baseEtag } = await editorOf('Updated');
     const res = await post('Updated', { content: 'new\r\n', baseEtag, summary: '' });
     assert.equal(res.status, 303);
@@ -75,7 +65,7 @@ describe('the editor form', () => {
   });
 
   it('refuses a form without baseEtag with 428, as the API refuses a write without a precondition', async () => {
-    await createPage(base, 'Guarded', 'keep\n');
+    await createPage(suite.url, 'Guarded', 'keep\n');
     const res = await post('Guarded', { content: 'overwrite', summary: '' });
     assert.equal(res.status, 428);
     assert.match(String(res.headers['content-type']), /^text\/html/);
@@ -83,7 +73,7 @@ describe('the editor form', () => {
   });
 
   it('refuses a baseEtag that is not a strong entity-tag', async () => {
-    await createPage(base, 'Tagged', 'keep\n');
+    await createPage(suite.url, 'Tagged', 'keep\n');
     for (const baseEtag of ['abc', 'W/"abc"']) {
       const res = await post('Tagged', { content: 'x', baseEtag });
       assert.equal(res.status, 400, baseEtag);
@@ -92,7 +82,7 @@ describe('the editor form', () => {
   });
 
   it('previews without saving', async () => {
-    await createPage(base, 'Previewed', 'before\n');
+    await createPage(suite.url, 'Previewed', 'before\n');
     const { baseEtag } = await editorOf('Previewed');
     const res = await post('Previewed', { content: '**bold** [[Previewed]]', baseEtag, intent: 'preview' });
     assert.equal(res.status, 200);
@@ -110,10 +100,10 @@ describe('the editor form', () => {
 
 describe('collisions on the form path', () => {
   it('non-overlapping edits: a 409 merge screen names the other change, shows the diff, and saves both', async () => {
-    await createPage(base, 'Merge', text);
+    await createPage(suite.url, 'Merge', text);
     const mine = await editorOf('Merge');
-    await putPage(base, 'Merge', text.replace('two', 'TWO'), { 'if-match': mine.baseEtag, 'edit-summary': 'caps' });
-    const current = (await getPage(base, 'Merge')).headers.etag as string;
+    await putPage(suite.url, 'Merge', text.replace('two', 'TWO'), { 'if-match': mine.baseEtag, 'edit-summary': 'caps' });
+    const current = (await getPage(suite.url, 'Merge')).headers.etag as string;
 
     const res = await post('Merge', { content: mine.content.replace('six', 'SIX').replace(/\n/g, '\r\n'), baseEtag: mine.baseEtag, summary: 'mine' });
     assert.equal(res.status, 409);
@@ -131,9 +121,9 @@ describe('collisions on the form path', () => {
   });
 
   it('overlapping edits: the resolution screen shows each conflict, and the chosen text of both is saved', async () => {
-    await createPage(base, 'Clash', text);
+    await createPage(suite.url, 'Clash', text);
     const mine = await editorOf('Clash');
-    await putPage(base, 'Clash', text.replace('two', 'their two').replace('six', 'their six'), { 'if-match': mine.baseEtag });
+    await putPage(suite.url, 'Clash', text.replace('two', 'their two').replace('six', 'their six'), { 'if-match': mine.baseEtag });
     const res = await post('Clash', { content: text.replace('two', 'my two').replace('six', 'my six'), baseEtag: mine.baseEtag, summary: 'both' });
     assert.equal(res.status, 409);
     const html = res.text();
@@ -157,9 +147,9 @@ describe('collisions on the form path', () => {
   });
 
   it('a whole text edited by hand is saved as written, but not while it still has conflict markers', async () => {
-    await createPage(base, 'ByHand', text);
+    await createPage(suite.url, 'ByHand', text);
     const mine = await editorOf('ByHand');
-    await putPage(base, 'ByHand', text.replace('four', 'FOUR'), { 'if-match': mine.baseEtag });
+    await putPage(suite.url, 'ByHand', text.replace('four', 'FOUR'), { 'if-match': mine.baseEtag });
     const screen = (await post('ByHand', { content: text.replace('four', '4'), baseEtag: mine.baseEtag })).text();
     const fields = formFields(screen);
     const marked = await post('ByHand', { ...fields, content: `${fields['content']}extra\n` });
@@ -172,13 +162,13 @@ describe('collisions on the form path', () => {
   });
 
   it('a resolution that collides again is merged again, never overwriting the newer change', async () => {
-    await createPage(base, 'Twice', text);
+    await createPage(suite.url, 'Twice', text);
     const mine = await editorOf('Twice');
-    await putPage(base, 'Twice', text.replace('one', 'ONE'), { 'if-match': mine.baseEtag });
+    await putPage(suite.url, 'Twice', text.replace('one', 'ONE'), { 'if-match': mine.baseEtag });
     const screen = (await post('Twice', { content: text.replace('one', '1'), baseEtag: mine.baseEtag })).text();
     const fields = formFields(screen);
-    const now = (await getPage(base, 'Twice')).headers.etag as string;
-    await putPage(base, 'Twice', text.replace('one', 'ONE').replace('seven', 'SEVEN'), { 'if-match': now });
+    const now = (await getPage(suite.url, 'Twice')).headers.etag as string;
+    await putPage(suite.url, 'Twice', text.replace('one', 'ONE').replace('seven', 'SEVEN'), { 'if-match': now });
     const again = await post('Twice', { ...fields, 'choice-0': 'mine' });
     assert.equal(again.status, 409);
     const merged = formFields(again.text());
@@ -186,8 +176,8 @@ describe('collisions on the form path', () => {
   });
 
   it('a page deleted meanwhile: the text is kept and offered for re-creation (create-only)', async () => {
-    const etag = await createPage(base, 'Vanished', 'old\n');
-    await request(`${base}/api/pages/Vanished`, { method: 'DELETE', headers: { 'if-match': etag, 'edit-summary': 'gone' } });
+    const etag = await createPage(suite.url, 'Vanished', 'old\n');
+    await request(`${suite.url}/api/pages/Vanished`, { method: 'DELETE', headers: { 'if-match': etag, 'edit-summary': 'gone' } });
     const res = await post('Vanished', { content: 'my careful text\n', baseEtag: etag, summary: 'rewrite' });
     assert.equal(res.status, 409);
     assert.match(visibleText(res.text()), /This page was deleted while you were editing — .* by anonymous \(gone\)/);
@@ -199,7 +189,7 @@ describe('collisions on the form path', () => {
   });
 
   it('creating a page someone else created meanwhile shows both texts to choose from', async () => {
-    await createPage(base, 'Race', 'their first text\n');
+    await createPage(suite.url, 'Race', 'their first text\n');
     const res = await post('Race', { content: 'my first text\n', baseEtag: '' });
     assert.equal(res.status, 409);
     assert.match(res.text(), /<pre data-text="mine">\nmy first text\n<\/pre>/);
@@ -207,8 +197,8 @@ describe('collisions on the form path', () => {
   });
 
   it('the same text saved meanwhile: nothing to save', async () => {
-    const etag = await createPage(base, 'Twin', 'a\n');
-    await putPage(base, 'Twin', 'b\n', { 'if-match': etag });
+    const etag = await createPage(suite.url, 'Twin', 'a\n');
+    await putPage(suite.url, 'Twin', 'b\n', { 'if-match': etag });
     const res = await post('Twin', { content: 'b\r\n', baseEtag: etag });
     assert.equal(res.status, 200);
     assert.match(visibleText(res.text()), /Nothing to save/);

@@ -1,9 +1,11 @@
 // Shared pieces of the multi-process suites: PostgreSQL schemas for servers, and the checks.
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import pg from 'pg';
 import { type AppendStats, linesOf, totals } from './appenders.js';
 import { getPage } from './http.js';
 import { probePostgres, TestSchemas, testDatabaseUrl } from './postgres.js';
+import { type RunningServer, removeDir, startServer } from './server.js';
 
 export const postgresUrl = testDatabaseUrl();
 const reach = await probePostgres(postgresUrl, 2000);
@@ -36,4 +38,25 @@ export async function assertAppendsIntact(base: string, pages: readonly string[]
   assert.equal(new Set(present).size, present.length, 'no line appended twice');
   for (const line of acknowledged) assert.ok(present.includes(line), `acknowledged line ${line} is present`);
   assert.ok(acknowledged.length >= expected, `${acknowledged.length} of ${expected} lines acknowledged`);
+}
+
+/**
+ * For a describe block: `start(n)` runs n server processes on one fresh PostgreSQL schema;
+ * after the block they are stopped, their folders removed and the schema dropped.
+ */
+export function postgresServersPerSuite(): { start(count: number): Promise<RunningServer[]> } {
+  const schemas = new TestSchemas(postgresUrl);
+  const servers: RunningServer[] = [];
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    for (const s of servers) removeDir(s.dataDir);
+    await schemas.close();
+  });
+  return {
+    async start(count) {
+      const url = await serverSchema(schemas);
+      for (let i = 0; i < count; i++) servers.push(await startServer({ env: { DATABASE_URL: url } }));
+      return servers.slice(-count);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // Starts midair as a real server process (dist/main.js, built by `npm test`) on a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,6 +71,39 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+export interface SuiteServer {
+  /** The running server's base URL (set once the suite's `before` hook has run). */
+  readonly url: string;
+  readonly server: RunningServer;
+}
+
+/**
+ * One server process for the whole test file: started before its tests, stopped (and its data
+ * folder removed) after them. `cleanExit` also checks that SIGTERM ends it with exit code 0.
+ */
+export function serverPerSuite(options: StartOptions & { readonly cleanExit?: boolean } = {}): SuiteServer {
+  let running: RunningServer | undefined;
+  before(async () => {
+    running = await startServer(options);
+  });
+  after(async () => {
+    if (!running) return;
+    const code = await running.stop();
+    removeDir(running.dataDir);
+    if (options.cleanExit && code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${running.output()}`);
+  });
+  return {
+    get url() {
+      if (!running) throw new Error('the suite server is not started yet');
+      return running.url;
+    },
+    get server() {
+      if (!running) throw new Error('the suite server is not started yet');
+      return running;
     },
   };
 }
