@@ -8,7 +8,8 @@ import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
 import { registerWikiRoutes } from '../src/ui/register.js';
 import { asPageSearch, type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
-import { removeDir, tempDir } from './support/server.js';
+import { createPage, putPage, request } from './support/http.js';
+import { removeDir, serverPerSuite, tempDir } from './support/server.js';
 
 const asked: [string, number][] = [];
 const fake: PageSearch = {
@@ -89,5 +90,30 @@ describe('search helpers', () => {
     assert.equal(asPageSearch({ search: async () => [] })?.search !== undefined, true);
     assert.equal(asPageSearch({}), undefined);
     assert.equal(asPageSearch(null), undefined);
+  });
+});
+
+describe('/search against a real server and its store (SQLite FTS5)', () => {
+  const suite = serverPerSuite();
+
+  it('finds current pages by their words, best first, with the matches marked, and follows edits', async () => {
+    const first = await createPage(suite.url, 'Orchard', 'Apples and pears grow in the orchard behind the house.');
+    await createPage(suite.url, 'Kitchen', 'Apples become pie in the kitchen.');
+    const found = await request(`${suite.url}/search?q=${encodeURIComponent('apples orchard')}`);
+    assert.equal(found.status, 200);
+    assert.match(String(found.headers['content-type']), /^text\/html/);
+    const html = found.text();
+    assert.match(html, /href="\/wiki\/Orchard"/);
+    assert.doesNotMatch(html, /href="\/wiki\/Kitchen"/, 'every word is required');
+    assert.match(html, /<mark>orchard<\/mark>/i);
+    await putPage(suite.url, 'Orchard', 'Only a lawn now.', { 'if-match': first });
+    assert.doesNotMatch((await request(`${suite.url}/search?q=orchard`)).text(), /href="\/wiki\/Orchard"/, 'the index follows the current revision');
+  });
+
+  it('treats query syntax as words: quotes, parentheses and operators are harmless', async () => {
+    for (const q of ['"', '(apples', 'apples OR', 'NOT *', "'; DROP TABLE pages; --"]) {
+      const res = await request(`${suite.url}/search?q=${encodeURIComponent(q)}`);
+      assert.equal(res.status, 200, q);
+    }
   });
 });
