@@ -50,7 +50,6 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
   const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalentEtags(rep.etag, coding)));
 
   reply.header('etag', etag);
-  reply.header('x-content-type-options', 'nosniff');
   if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
   reply.header('cache-control', rep.cacheControl);
   reply.header('vary', 'Accept-Encoding');
@@ -58,7 +57,9 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
   if (decision.outcome === 'not-modified') return reply.code(304).send();
   if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
 
+  // A 304 has no body to sniff; everything with one says what it is.
   reply.header('content-type', rep.contentType);
+  reply.header('x-content-type-options', 'nosniff');
   reply.header('accept-ranges', 'bytes');
   if (coding !== 'identity') reply.header('content-encoding', coding);
 

@@ -16,13 +16,19 @@ declare module 'fastify' {
   interface FastifySchema {
     /** Request headers for the OpenAPI description only; never validated. */
     documentedHeaders?: unknown;
+    /** Path parameters for the OpenAPI description only, for routes that parse them themselves. */
+    documentedParams?: unknown;
   }
 }
 
 export function documentHeaders(schema: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!schema || !('documentedHeaders' in schema)) return schema;
-  const { documentedHeaders, ...rest } = schema;
-  return { ...rest, headers: documentedHeaders };
+  if (!schema || !('documentedHeaders' in schema || 'documentedParams' in schema)) return schema;
+  const { documentedHeaders, documentedParams, ...rest } = schema;
+  return {
+    ...rest,
+    ...(documentedHeaders === undefined ? {} : { headers: documentedHeaders }),
+    ...(documentedParams === undefined ? {} : { params: documentedParams }),
+  };
 }
 
 export const conditionalHeaders = {

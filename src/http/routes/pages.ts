@@ -98,14 +98,15 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, aut
         schema: {
           tags,
           summary: 'Read a page (conditional GET, Range and If-Range supported)',
-          params: nameParams,
+          // The hot path: parsePageName checks the name, so Fastify need not validate it too.
+          documentedParams: nameParams,
           documentedHeaders: conditionalHeaders,
           response: { 200: { description: 'The page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, 304: { description: 'Not modified', type: 'null' }, 206: { description: 'A byte range of the page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, ...problemResponses(404, 412, 416) },
         },
       },
       handler: readPage,
     },
-    HEAD: { options: { schema: { tags, summary: 'Validators and size of a page, without its body', params: nameParams, documentedHeaders: conditionalHeaders } }, handler: readPage },
+    HEAD: { options: { schema: { tags, summary: 'Validators and size of a page, without its body', documentedParams: nameParams, documentedHeaders: conditionalHeaders } }, handler: readPage },
     PUT: {
       options: {
         schema: {
