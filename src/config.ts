@@ -1,5 +1,19 @@
 // Settings: each is a command-line flag and an environment variable; the flag wins.
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+
+/** Who may read and edit: see README "Accounts and access". */
+export type AuthMode = 'open' | 'accounts' | 'private';
+export const AUTH_MODES: readonly AuthMode[] = ['open', 'accounts', 'private'];
+
+/** At most `max` requests per `windowMs`; null turns the limit off. */
+export interface RateLimitSetting {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+/** Fastify's trustProxy: false, true (any hop), a hop count, or the proxies' addresses/CIDRs. */
+export type TrustProxySetting = boolean | number | readonly string[];
 
 export interface Config {
   readonly port: number;
@@ -17,6 +31,22 @@ export interface Config {
   readonly dbPoolSize: number;
   /** PostgreSQL: the server cancels statements running longer than this (ms). */
   readonly dbStatementTimeout: number;
+  /** open: anyone edits; accounts: anyone reads, editors edit; private: everything needs a sign-in. */
+  readonly auth: AuthMode;
+  /** Serve in open mode on a non-loopback address anyway. */
+  readonly allowOpen: boolean;
+  /** Which proxies' X-Forwarded-For/-Proto/-Host to believe (client address, https, Secure cookies). */
+  readonly trustProxy: TrustProxySetting;
+  /** A session unused this long (ms) is over. */
+  readonly sessionIdleTimeout: number;
+  /** A session is over this long (ms) after its sign-in, used or not. */
+  readonly sessionMaxAge: number;
+  /** Failed sign-ins per account. */
+  readonly loginRateLimit: RateLimitSetting | null;
+  /** Sign-in attempts per client address. */
+  readonly loginAddressRateLimit: RateLimitSetting | null;
+  /** Writes per signed-in user. */
+  readonly writeRateLimit: RateLimitSetting | null;
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +65,14 @@ export const USAGE = `Usage: npm start -- [options]
   --request-timeout MS  REQUEST_TIMEOUT  time to send a whole request before 408 (default 30000)
   --db-pool-size N  DB_POOL_SIZE  PostgreSQL connections per process (default 10)
   --db-statement-timeout MS  DB_STATEMENT_TIMEOUT  PostgreSQL statement limit (default 5000)
+  --auth MODE       AUTH          open|accounts|private (default open: anyone edits)
+  --allow-open      ALLOW_OPEN    allow open mode on a non-loopback HOST
+  --trust-proxy V   TRUST_PROXY   false|true|hop count|proxy addresses, comma-separated (default false)
+  --session-idle-timeout D  SESSION_IDLE_TIMEOUT  end a session unused this long (default 8h)
+  --session-max-age D  SESSION_MAX_AGE  end a session this long after sign-in (default 7d)
+  --login-rate-limit N/D  LOGIN_RATE_LIMIT  failed sign-ins per account (default 10/15m; off)
+  --login-address-rate-limit N/D  LOGIN_ADDRESS_RATE_LIMIT  sign-in attempts per address (default 50/15m; off)
+  --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -66,6 +104,61 @@ function parseWorkers(text: string): number {
   return parseCount('number of workers', text, 1, MAX_WORKERS);
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "900s", "15m", "8h", "7d" or "250ms" into milliseconds. */
+export function parseDuration(what: string, text: string): number {
+  const match = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/i.exec(text);
+  if (!match) throw new ConfigError(`Not a duration for ${what}: "${text}" (a number with ms, s, m, h or d)`);
+  const ms = Number(match[1]) * DURATION_UNITS[match[2]!.toLowerCase()]!;
+  if (ms < 1) throw new ConfigError(`${what} must be longer than 0`);
+  return ms;
+}
+
+/** Parses "10/15m" (10 per 15 minutes) or "off". */
+export function parseRateLimit(what: string, text: string): RateLimitSetting | null {
+  if (text.trim().toLowerCase() === 'off') return null;
+  const match = /^\s*(\d+)\s*\/\s*(.+)$/.exec(text);
+  if (!match || Number(match[1]) < 1) throw new ConfigError(`Not a rate limit for ${what}: "${text}" (e.g. 10/15m, or off)`);
+  return { max: Number(match[1]), windowMs: parseDuration(what, match[2]!) };
+}
+
+function parseAuthMode(text: string): AuthMode {
+  if (!(AUTH_MODES as readonly string[]).includes(text)) throw new ConfigError(`Not an access mode: "${text}" (one of ${AUTH_MODES.join(', ')})`);
+  return text as AuthMode;
+}
+
+function parseBoolean(what: string, text: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text.trim())) return true;
+  if (/^(|0|false|no|off)$/i.test(text.trim())) return false;
+  throw new ConfigError(`Not true or false for ${what}: "${text}"`);
+}
+
+function parseTrustProxy(text: string): TrustProxySetting {
+  const value = text.trim();
+  if (/^(false|no|off|0)?$/i.test(value)) return false;
+  if (/^(true|yes|on)$/i.test(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const proxies = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  for (const proxy of proxies) {
+    const [address, bits] = proxy.split('/');
+    const version = isIP(address ?? '');
+    if (version === 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)))) {
+      throw new ConfigError(`TRUST_PROXY: "${proxy}" is not an IP address or CIDR range (or use true, false or a hop count)`);
+    }
+  }
+  return proxies;
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  return /^::ffff:127\./.test(bare);
+}
+
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
   if (url === undefined || url === '') return {};
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${url}"`);
@@ -88,6 +181,14 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'request-timeout': { type: 'string' },
         'db-pool-size': { type: 'string' },
         'db-statement-timeout': { type: 'string' },
+        auth: { type: 'string' },
+        'allow-open': { type: 'boolean' },
+        'trust-proxy': { type: 'string' },
+        'session-idle-timeout': { type: 'string' },
+        'session-max-age': { type: 'string' },
+        'login-rate-limit': { type: 'string' },
+        'login-address-rate-limit': { type: 'string' },
+        'write-rate-limit': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -99,9 +200,21 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
   if (values.help) return 'help';
   const logLevel = values['log-level'] ?? env['LOG_LEVEL'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`Not a log level: "${logLevel}" (one of ${LOG_LEVELS.join(', ')})`);
+  const host = values.host ?? env['HOST'] ?? '127.0.0.1';
+  const auth = parseAuthMode(values.auth ?? env['AUTH'] ?? 'open');
+  const allowOpen = values['allow-open'] ?? parseBoolean('ALLOW_OPEN', env['ALLOW_OPEN'] ?? 'false');
+  if (auth === 'open' && !allowOpen && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `Refusing to serve in open mode on ${host}: anyone who can reach it could edit every page. ` +
+        'Use --auth accounts (or private) and create users with `npm run admin -- user add NAME --role admin`, ' +
+        'or pass --allow-open (ALLOW_OPEN=true) if that is really what you want.',
+    );
+  }
+  const sessionIdleTimeout = parseDuration('SESSION_IDLE_TIMEOUT', values['session-idle-timeout'] ?? env['SESSION_IDLE_TIMEOUT'] ?? '8h');
+  const sessionMaxAge = parseDuration('SESSION_MAX_AGE', values['session-max-age'] ?? env['SESSION_MAX_AGE'] ?? '7d');
   return {
     port: parsePort(values.port ?? env['PORT'] ?? '3000'),
-    host: values.host ?? env['HOST'] ?? '127.0.0.1',
+    host,
     dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
     logLevel,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
@@ -110,5 +223,13 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     requestTimeout: parseCount('request timeout', values['request-timeout'] ?? env['REQUEST_TIMEOUT'] ?? '30000', 100, 3_600_000),
     dbPoolSize: parseCount('pool size', values['db-pool-size'] ?? env['DB_POOL_SIZE'] ?? '10', 1, 1000),
     dbStatementTimeout: parseCount('statement timeout', values['db-statement-timeout'] ?? env['DB_STATEMENT_TIMEOUT'] ?? '5000', 100, 3_600_000),
+    auth,
+    allowOpen,
+    trustProxy: parseTrustProxy(values['trust-proxy'] ?? env['TRUST_PROXY'] ?? 'false'),
+    sessionIdleTimeout,
+    sessionMaxAge,
+    loginRateLimit: parseRateLimit('LOGIN_RATE_LIMIT', values['login-rate-limit'] ?? env['LOGIN_RATE_LIMIT'] ?? '10/15m'),
+    loginAddressRateLimit: parseRateLimit('LOGIN_ADDRESS_RATE_LIMIT', values['login-address-rate-limit'] ?? env['LOGIN_ADDRESS_RATE_LIMIT'] ?? '50/15m'),
+    writeRateLimit: parseRateLimit('WRITE_RATE_LIMIT', values['write-rate-limit'] ?? env['WRITE_RATE_LIMIT'] ?? '300/1m'),
   };
 }

@@ -1,7 +1,7 @@
 // One serving process: open the store, listen, and close cleanly on SIGTERM/SIGINT.
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
-import { openStore } from './storage/index.js';
+import { openAccountStore, openStore } from './storage/index.js';
 
 export interface Serving {
   readonly address: string;
@@ -10,8 +10,27 @@ export interface Serving {
 /** `shared`: other processes use the same store (a worker of --workers). */
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared });
-  const app = await buildServer({ store, logLevel: config.logLevel, bodyLimit: config.bodyLimit, requestTimeout: config.requestTimeout });
+  const accounts = await openAccountStore(config);
+  const app = await buildServer({
+    store,
+    logLevel: config.logLevel,
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeout,
+    trustProxy: config.trustProxy,
+    auth: {
+      mode: config.auth,
+      accounts,
+      sessionIdleTimeout: config.sessionIdleTimeout,
+      sessionMaxAge: config.sessionMaxAge,
+      loginRateLimit: config.loginRateLimit,
+      loginAddressRateLimit: config.loginAddressRateLimit,
+      writeRateLimit: config.writeRateLimit,
+    },
+  });
   const address = await app.listen({ port: config.port, host: config.host });
+  if (config.auth !== 'open' && (await accounts.users()).length === 0) {
+    app.log.warn(`${config.auth} mode and no users yet: nobody can sign in. Add the first admin with: npm run admin -- user add NAME --role admin`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -20,6 +39,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     app.log.info({ signal }, 'shutting down');
     await app.close(); // stops accepting, lets requests in flight finish
     await store.close(); // commits queued writes, closes the database
+    await accounts.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -52,8 +52,8 @@ test('the README gives the two quick-start command lines and documents every set
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   assert.ok(readme.includes('npm install && npm start'));
   assert.ok(readme.includes('npm test'));
-  const settings = ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT', 'REQUEST_TIMEOUT'];
-  const flags = ['--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url', '--workers', '--db-pool-size', '--db-statement-timeout', '--request-timeout'];
+  const settings = ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT', 'REQUEST_TIMEOUT', 'AUTH', 'ALLOW_OPEN', 'TRUST_PROXY', 'SESSION_IDLE_TIMEOUT', 'SESSION_MAX_AGE', 'LOGIN_RATE_LIMIT', 'LOGIN_ADDRESS_RATE_LIMIT', 'WRITE_RATE_LIMIT'];
+  const flags = ['--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url', '--workers', '--db-pool-size', '--db-statement-timeout', '--request-timeout', '--auth', '--allow-open', '--trust-proxy', '--session-idle-timeout', '--session-max-age', '--login-rate-limit', '--login-address-rate-limit', '--write-rate-limit'];
   for (const name of [...settings, ...flags]) {
     assert.ok(readme.includes(`\`${name}`), `README documents ${name}`);
   }

@@ -8,6 +8,8 @@ export const PROBLEMS = {
   'bad-edit-summary': { status: 400, title: 'The Edit-Summary header is not valid' },
   'unauthorized': { status: 401, title: 'Sign-in required' },
   'forbidden': { status: 403, title: 'Not allowed' },
+  'page-protected': { status: 403, title: 'The page is protected' },
+  'csrf-rejected': { status: 403, title: 'Cross-site request refused' },
   'not-found': { status: 404, title: 'Nothing is here' },
   'page-not-found': { status: 404, title: 'The page does not exist' },
   'revision-not-found': { status: 404, title: 'The revision does not exist' },

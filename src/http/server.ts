@@ -1,6 +1,8 @@
 // The only place that builds Fastify: plugins, parsers, error handling and routes.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import swagger from '@fastify/swagger';
+import { type AuthOptions, installAuth } from '../auth/plugin.js';
+import type { TrustProxySetting } from '../config.js';
 import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
 import { answerClientError } from './client-errors.js';
@@ -22,6 +24,16 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Ms a client has to send a whole request before it gets 408. */
   readonly requestTimeout?: number;
+  /** Access mode, account store and the limits of sign-in (default: open, nobody signs in). */
+  readonly auth?: AuthOptions;
+  /** Which proxies' X-Forwarded-* headers to believe. */
+  readonly trustProxy?: TrustProxySetting;
+}
+
+/** A hop count becomes "trust the nearest N proxies". */
+function trustProxyOption(setting: TrustProxySetting): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return typeof setting === 'boolean' ? setting : [...setting];
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -42,6 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       connectionsCheckingInterval: Math.min(1000, requestTimeout),
     },
     clientErrorHandler: answerClientError,
+    ...(options.trustProxy ? { trustProxy: trustProxyOption(options.trustProxy) } : {}),
     exposeHeadRoutes: false,
     // A 255-character name, percent-encoded, is up to 255 × 4 bytes × 3 characters long.
     routerOptions: { maxParamLength: 4096 },
@@ -66,6 +79,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerTextParsers(app);
+  // Before every route: authentication and authorisation run ahead of any handler.
+  const auth = await installAuth(app, options.auth ?? { mode: 'open' });
   await app.register(swagger, {
     exposeHeadRoutes: true,
     transform: ({ schema, url }) => ({ schema: documentHeaders(schema as Record<string, unknown>) as typeof schema, url }),
@@ -84,11 +99,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const context = { store: options.store, resources, author: (_request: FastifyRequest) => 'anonymous' };
+  const context = { store: options.store, resources, author: auth.author };
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
-  await registerWikiRoutes(app, context);
+  await registerWikiRoutes(app, { ...context, auth });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
   resources.add(app, '/api/openapi.json', {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
+import type { AccountStore } from './accounts.js';
 import type { PageStore } from './store.js';
 
 export interface StoreConfig {
@@ -27,6 +28,23 @@ export async function openStore(config: StoreConfig): Promise<PageStore> {
     });
   }
   return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false });
+}
+
+/**
+ * The account store (users, sessions, tokens, page protection) in the same database as the
+ * pages. It takes no lock, so the admin tool can use it while a server runs.
+ */
+export async function openAccountStore(config: StoreConfig): Promise<AccountStore> {
+  if (config.databaseUrl !== undefined) {
+    const { PostgresAccountStore } = await import('./postgres/postgres-accounts.js');
+    return PostgresAccountStore.open({
+      url: config.databaseUrl,
+      ...(config.dbPoolSize === undefined ? {} : { poolSize: Math.min(4, config.dbPoolSize) }),
+      ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
+    });
+  }
+  const { SqliteAccountStore } = await import('./sqlite/sqlite-accounts.js');
+  return new SqliteAccountStore(sqliteFile(config));
 }
 
 function sqliteFile(config: StoreConfig): string {

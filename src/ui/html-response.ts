@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
 import { sendRepresentation } from '../http/representation.js';
+import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
 
@@ -42,18 +43,21 @@ const rendered = new LRUCache<string, Rendered>({ maxSize: 64 * 1024 * 1024, siz
  * must name every input of the page (revision numbers, the change sequence, query values).
  */
 export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key: string, render: () => Promise<Html> | Html): Promise<FastifyReply> {
-  let page = rendered.get(key);
+  // A signed-in viewer's pages carry their name: cached, and validated, per viewer.
+  const viewer = viewerKey(request);
+  const cacheKey = key + viewer;
+  let page = rendered.get(cacheKey);
   if (!page) {
-    const body = Buffer.from((await render()).value, 'utf8');
+    const body = Buffer.from(personalize(request, (await render()).value), 'utf8');
     page = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 24)}"` };
-    rendered.set(key, page);
+    rendered.set(cacheKey, page);
   }
   const body = page.body;
   securityHeaders(reply);
   return sendRepresentation(request, reply, {
     etag: page.etag,
     contentType: 'text/html; charset=utf-8',
-    cacheControl: 'no-cache',
+    cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
     size: body.length,
     load: async () => body,
   });
@@ -65,7 +69,7 @@ export function sendUncachedHtml(reply: FastifyReply, status: number, page: Html
     .code(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(Buffer.from(page.value, 'utf8'));
+    .send(Buffer.from(personalize(reply.request, page.value), 'utf8'));
 }
 
 export function errorPage(status: number, title: string, detail: string, extra?: Html): Html {
@@ -82,6 +86,11 @@ export function errorPage(status: number, title: string, detail: string, extra?:
   });
 }
 
+/** The sign-in page, coming back here afterwards when this was a page to look at. */
+function signInPath(request: FastifyRequest): string {
+  return request.method === 'GET' ? `/login?next=${encodeURIComponent(request.url)}` : '/login';
+}
+
 /** The error handler of the wiki's routes: the API's problem, shown as a page. */
 export function htmlErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error);
@@ -89,5 +98,6 @@ export function htmlErrorHandler(error: FastifyError, request: FastifyRequest, r
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   reply.removeHeader('content-encoding');
   reply.removeHeader('etag');
-  return sendUncachedHtml(reply, problem.status, errorPage(problem.status, PROBLEMS[problem.code].title, problem.detail));
+  const signIn = problem.status === 401 ? html`<p class="actions"><a class="button primary" href="${signInPath(request)}">Sign in</a></p>` : undefined;
+  return sendUncachedHtml(reply, problem.status, errorPage(problem.status, PROBLEMS[problem.code].title, problem.detail, signIn));
 }

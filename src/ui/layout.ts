@@ -1,6 +1,7 @@
 // The document around every wiki page: header with search, main content, and scripts.
 import { assets } from './assets.js';
-import { type Html, type HtmlValue, html } from './html.js';
+import { ACCOUNT_NAV_MARKER } from './account-nav.js';
+import { type Html, type HtmlValue, html, trusted } from './html.js';
 
 export interface LayoutOptions {
   readonly title: string;
@@ -41,6 +42,7 @@ ${scripts.map((file) => html`<script src="${table.url(file)}" defer></script>\n`
       <input id="site-search" type="search" name="q" placeholder="Search pages" value="${options.query ?? ''}">
       <button type="submit">Search</button>
     </form>
+    ${trusted(ACCOUNT_NAV_MARKER)}
   </div>
 </header>
 <main id="main" tabindex="-1">

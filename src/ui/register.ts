@@ -2,14 +2,17 @@
 // page event stream the editor listens to.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/plugin.js';
 import type { ResourceTable } from '../http/resources.js';
 import { registerPageEventRoutes } from '../http/routes/page-events.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
+import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerHistoryRoutes } from './routes/history-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
+import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { asPageSearch, type PageSearch } from './search.js';
 
@@ -21,6 +24,8 @@ export interface WikiContext {
   readonly search?: PageSearch;
   /** Milliseconds between heartbeats on event streams (15 s by default). */
   readonly heartbeatMs?: number;
+  /** Sign-in, accounts and page protection; without it nobody signs in. */
+  readonly auth?: Auth;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
@@ -47,5 +52,10 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     registerSiteRoutes(wiki, routes);
     registerPageViewRoutes(wiki, routes);
     registerHistoryRoutes(wiki, routes);
+    const accounts = context.auth?.accounts;
+    if (context.auth && accounts) {
+      registerAccountRoutes(wiki, { auth: context.auth, resources: context.resources });
+      registerProtectionRoutes(wiki, { accounts, resources: context.resources });
+    }
   });
 }

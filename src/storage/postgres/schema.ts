@@ -52,6 +52,40 @@ const MIGRATIONS: readonly string[] = [
     FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
     WHERE NOT p.deleted AND position('\\x00'::bytea IN r.content) = 0;
   `,
+  `
+  -- Accounts (src/storage/accounts.ts). Sessions and tokens are kept by the SHA-256 digest of
+  -- their secret, never the secret itself; passwords by their scrypt hash.
+  CREATE TABLE users (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name          text COLLATE "C" NOT NULL UNIQUE,
+    role          text NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+    password_hash text NOT NULL,
+    disabled      boolean NOT NULL DEFAULT false,
+    created_ms    bigint NOT NULL
+  );
+  CREATE TABLE sessions (
+    digest     text PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_ms bigint NOT NULL,
+    seen_ms    bigint NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE TABLE api_tokens (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    label      text NOT NULL,
+    digest     text NOT NULL UNIQUE,
+    created_ms bigint NOT NULL,
+    used_ms    bigint
+  );
+  CREATE INDEX api_tokens_user ON api_tokens (user_id);
+  -- Pages only admins may edit; by name, so a deleted protected page stays protected.
+  CREATE TABLE page_protection (
+    name         text COLLATE "C" PRIMARY KEY,
+    protected_by text NOT NULL,
+    since_ms     bigint NOT NULL
+  );
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -44,6 +44,40 @@ const MIGRATIONS: readonly string[] = [
     SELECT r.seq, r.name, r.content FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
     WHERE p.deleted = 0;
   `,
+  `
+  -- Accounts (src/storage/accounts.ts). Sessions and tokens are kept by the SHA-256 digest of
+  -- their secret, never the secret itself; passwords by their scrypt hash.
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_ms    INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    digest     TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_ms INTEGER NOT NULL,
+    seen_ms    INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE TABLE api_tokens (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    label      TEXT NOT NULL,
+    digest     TEXT NOT NULL UNIQUE,
+    created_ms INTEGER NOT NULL,
+    used_ms    INTEGER
+  );
+  CREATE INDEX api_tokens_user ON api_tokens (user_id);
+  -- Pages only admins may edit; by name, so a deleted protected page stays protected.
+  CREATE TABLE page_protection (
+    name         TEXT PRIMARY KEY,
+    protected_by TEXT NOT NULL,
+    since_ms     INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,0 +1,227 @@
+// The auth layer of the server: who is asking (session cookie or bearer token), whether the
+// request may come from where it comes from (CSRF), and whether they may do it. It runs in
+// onRequest, before any handler reads a page, so a refusal never carries a page's ETag,
+// content or merge: preconditions are evaluated only for requests already authorised.
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthMode, RateLimitSetting } from '../config.js';
+import { HttpProblem } from '../http/errors.js';
+import { parsePageName } from '../http/page-name.js';
+import type { AccountStore, User } from '../storage/accounts.js';
+import { type Access, decideAccess, protectionMatters, type Verdict } from './access.js';
+import { verifyNobody, verifyPassword } from './password.js';
+import { ANONYMOUS, authorOf, type Principal, principalOf } from './principal.js';
+import { createLimit, type Limit } from './rate-limits.js';
+import { accessFor, isSafeMethod, ROUTE_ACCESS } from './route-access.js';
+import { requestSource } from './same-origin.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { SESSION_COOKIE, Sessions } from './sessions.js';
+import { ApiTokens } from './tokens.js';
+import { normalizeUserName } from './user-name.js';
+
+export interface AuthOptions {
+  readonly mode: AuthMode;
+  /** Without an account store nobody can sign in (open mode only). */
+  readonly accounts?: AccountStore;
+  readonly sessionIdleTimeout?: number;
+  readonly sessionMaxAge?: number;
+  readonly loginRateLimit?: RateLimitSetting | null;
+  readonly loginAddressRateLimit?: RateLimitSetting | null;
+  readonly writeRateLimit?: RateLimitSetting | null;
+}
+
+/** What the routes that sign in, out and manage tokens need. */
+export interface Auth {
+  readonly mode: AuthMode;
+  readonly accounts: AccountStore | undefined;
+  readonly sessions: Sessions | undefined;
+  readonly tokens: ApiTokens | undefined;
+  author(request: FastifyRequest): string;
+  /** Checks a name and password under the sign-in rate limits; the user, or undefined. */
+  signIn(request: FastifyRequest, name: string, password: string): Promise<User | undefined>;
+  /** Ends the request's session if it has one, starts a new one for `user`, and sets its cookie. */
+  startSession(request: FastifyRequest, reply: FastifyReply, user: User): Promise<void>;
+  /** Ends the request's session if it has one, and clears the cookie. */
+  endSession(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
+
+const REALM = 'Bearer realm="midair"';
+
+function unauthorized(detail: string, error?: 'invalid_token' | 'invalid_request'): HttpProblem {
+  // RFC 9110 §11.6.1: a 401 says how to authenticate; RFC 6750 §3 gives the Bearer form.
+  const challenge = error ? `${REALM}, error="${error}", error_description="${detail.replace(/["\\]/g, '')}"` : REALM;
+  return new HttpProblem('unauthorized', detail, {}, { 'www-authenticate': challenge });
+}
+
+function refusal(verdict: Exclude<Verdict, { allowed: true }>, mode: AuthMode, pageProtected: boolean): HttpProblem {
+  if (verdict.status === 401) {
+    const detail = pageProtected
+      ? 'This page is protected: sign in as an admin to edit it.'
+      : mode === 'private'
+        ? 'This wiki is private: sign in (a browser at /login, a client with an API token) to use it.'
+        : 'Sign in with an account that may do this (a browser at /login, a client with an API token).';
+    return unauthorized(detail);
+  }
+  return new HttpProblem(pageProtected ? 'page-protected' : 'forbidden', verdict.reason);
+}
+
+function pageNameOf(request: FastifyRequest): string | undefined {
+  const raw = (request.params as { name?: unknown } | undefined)?.name;
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return parsePageName(raw);
+  } catch {
+    return undefined; // the handler answers 400; no such page can be protected
+  }
+}
+
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+export async function installAuth(app: FastifyInstance, options: AuthOptions): Promise<Auth> {
+  const { mode, accounts } = options;
+  if (accounts === undefined && mode !== 'open') throw new Error(`Access mode "${mode}" needs an account store`);
+
+  await app.register(cookie, { hook: false });
+  await app.register(rateLimit, { global: false });
+  registerSecurityHeaders(app);
+  app.decorateRequest('principal', null);
+  // Every route should have its own rule; one without gets a safe default, and a warning.
+  app.addHook('onRoute', (route) => {
+    if (!(route.url in ROUTE_ACCESS)) app.log.warn({ url: route.url }, 'route has no access rule in src/auth/route-access.ts; treated as read (safe methods) or write');
+  });
+
+  const sessions = accounts && new Sessions(accounts, { idleTimeoutMs: options.sessionIdleTimeout ?? 8 * 3_600_000, maxAgeMs: options.sessionMaxAge ?? 7 * 86_400_000 });
+  const tokens = accounts && new ApiTokens(accounts);
+
+  const perAddress = createLimit(app, options.loginAddressRateLimit ?? null, (r) => `address:${r.ip}`, 'Too many sign-in attempts from your address.');
+  const perAccount = createLimit(app, options.loginRateLimit ?? null, (r) => `account:${normalizeUserName(String((r.body as { username?: unknown } | undefined)?.username ?? ''))}`, 'Too many failed sign-ins for this account.');
+  const writes: Limit = createLimit(app, options.writeRateLimit ?? null, (r) => `user:${(principalOf(r) as { user?: User }).user?.id ?? r.ip}`, 'Too many changes in a short time.');
+
+  const cookieOptions = (request: FastifyRequest) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    // Behind an HTTPS proxy (with TRUST_PROXY set) the cookie is never sent in the clear.
+    secure: request.protocol === 'https',
+  });
+
+  function sessionIdOf(request: FastifyRequest): string | undefined {
+    const header = request.headers.cookie;
+    return header === undefined ? undefined : app.parseCookie(header)[SESSION_COOKIE];
+  }
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    const authorization = request.headers.authorization;
+    // Only our scheme: a proxy's Basic authentication in front of midair passes through untouched.
+    const bearer = authorization === undefined ? undefined : /^Bearer[ ]+(\S*)[ ]*$/i.exec(authorization);
+    if (bearer) {
+      const found = tokens && (await tokens.lookup(bearer[1]!));
+      if (!found) throw unauthorized('The API token is not valid: it was revoked, mistyped, or its user was disabled or removed.', 'invalid_token');
+      return { kind: 'token', user: found.user, tokenId: found.tokenId };
+    }
+    const id = sessions && sessionIdOf(request);
+    if (id === undefined || !sessions) return ANONYMOUS;
+    const found = await sessions.lookup(id);
+    if (found.state === 'valid') return { kind: 'session', user: found.user, digest: found.digest };
+    // Expired or unknown: the browser forgets it, and the request goes on as anonymous.
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    return ANONYMOUS;
+  }
+
+  function checkSource(request: FastifyRequest, principal: Principal): void {
+    if (principal.kind === 'token') return; // a page cannot make a browser send our bearer token
+    const source = requestSource(request.headers, ownOrigin(request));
+    if (source === 'same-origin') return;
+    // Anonymous requests from non-browsers carry neither header; a session's writes must prove their origin.
+    if (source === 'unknown' && principal.kind === 'anonymous') return;
+    const hint = request.protocol === 'http' && /^https:/i.test(String(request.headers.origin ?? ''))
+      ? ' If midair runs behind an HTTPS proxy, set TRUST_PROXY so that it knows its own origin.'
+      : '';
+    throw new HttpProblem(
+      'csrf-rejected',
+      source === 'unknown'
+        ? `A change made with a session cookie must come from this wiki's own pages (the browser sends Origin or Sec-Fetch-Site); scripts should use an API token.${hint}`
+        : `This change comes from another site, so it was refused (cross-site request forgery protection).${hint}`,
+    );
+  }
+
+  async function authorize(request: FastifyRequest, reply: FastifyReply, access: Access, safe: boolean): Promise<void> {
+    const principal = await authenticate(request, reply);
+    request.principal = principal;
+    if (!safe) checkSource(request, principal);
+    if (access === 'public') return;
+    if (!safe && principal.kind !== 'anonymous') await writes.hit(request);
+
+    const role = principal.kind === 'anonymous' ? undefined : principal.user.role;
+    let verdict = decideAccess(mode, role, access);
+    let pageProtected = false;
+    if (verdict.allowed && access === 'page-write' && accounts && protectionMatters(role)) {
+      const name = pageNameOf(request);
+      pageProtected = name !== undefined && (await accounts.isProtected(name));
+      if (pageProtected) verdict = decideAccess(mode, role, access, true);
+    }
+    if (!verdict.allowed) throw refusal(verdict, mode, pageProtected);
+  }
+
+  // A callback hook, so that the commonest request (an anonymous read where anyone may read)
+  // costs no promise on the 304 path.
+  app.addHook('onRequest', (request, reply, done) => {
+    const { method, headers } = request;
+    const safe = isSafeMethod(method);
+    const access = accessFor(request.routeOptions.url, method);
+    if (safe && headers.authorization === undefined && headers.cookie === undefined && mode !== 'private' && (access === 'read' || access === 'public')) {
+      done();
+      return;
+    }
+    authorize(request, reply, access, safe).then(() => done(), done);
+  });
+
+  if (mode === 'private') {
+    // Nothing of a private wiki may be kept by a shared cache and handed to someone else.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      const value = reply.getHeader('cache-control');
+      if (typeof value === 'string' && !/\b(private|no-store)\b/i.test(value)) {
+        const rest = value.split(',').map((d) => d.trim()).filter((d) => d !== '' && d.toLowerCase() !== 'public');
+        reply.header('cache-control', ['private', ...rest].join(', '));
+      }
+      return payload;
+    });
+  }
+
+  return {
+    mode,
+    accounts,
+    sessions,
+    tokens,
+    author: authorOf,
+    async signIn(request, name, password) {
+      if (!accounts) return undefined;
+      await perAddress.hit(request);
+      await perAccount.check(request);
+      const user = await accounts.userByName(normalizeUserName(name));
+      const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyNobody(password);
+      if (!user || !ok || user.disabled) {
+        await perAccount.hit(request).catch(() => undefined);
+        return undefined;
+      }
+      const { passwordHash: _hash, ...plain } = user;
+      return plain;
+    },
+    async startSession(request, reply, user) {
+      if (!sessions) throw new Error('No account store');
+      // A new id at every sign-in: an id planted in the browser beforehand (session fixation) is dropped.
+      const old = sessionIdOf(request);
+      if (old !== undefined) await sessions.end(old);
+      const id = await sessions.start(user);
+      reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions(request), maxAge: sessions.cookieMaxAgeSeconds });
+    },
+    async endSession(request, reply) {
+      const id = sessionIdOf(request);
+      if (id !== undefined && sessions) await sessions.end(id);
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// The access class of every route, in one table. A route missing from it is treated as
+// `read` for GET/HEAD/OPTIONS and `write` for any other method, so a new route is never
+// writable by someone who could not write elsewhere.
+import type { Access } from './access.js';
+
+const READ = { GET: 'read', HEAD: 'read' } as const;
+
+export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Access>>>> = {
+  '/': READ,
+  '/wiki': READ,
+  '/search': READ,
+  '/static/:file': { GET: 'public', HEAD: 'public' },
+  '/wiki/:name': { ...READ, POST: 'page-write' },
+  '/wiki/:name/edit': { GET: 'page-write', HEAD: 'page-write' },
+  '/wiki/:name/history': READ,
+  '/wiki/:name/diff': READ,
+  '/wiki/:name/revisions/:n': READ,
+  '/wiki/:name/protection': { ...READ, POST: 'admin' },
+  '/api/pages': READ,
+  '/api/pages/:name': { ...READ, PUT: 'page-write', DELETE: 'page-write' },
+  '/api/pages/:name/revisions': READ,
+  '/api/pages/:name/revisions/:n': READ,
+  '/api/pages/:name/events': { GET: 'read' },
+  '/api/openapi.json': { GET: 'read' },
+  '/login': { GET: 'public', HEAD: 'public', POST: 'public' },
+  '/logout': { POST: 'public' },
+  '/account': { GET: 'signed-in', HEAD: 'signed-in' },
+  '/account/tokens': { POST: 'signed-in' },
+  '/account/tokens/:id/revoke': { POST: 'signed-in' },
+  '/account/password': { POST: 'signed-in' },
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method);
+}
+
+/** `url` is the route's pattern (undefined for a URL no route matches). */
+export function accessFor(url: string | undefined, method: string): Access {
+  const rule = url === undefined ? undefined : ROUTE_ACCESS[url]?.[method];
+  return rule ?? (isSafeMethod(method) ? 'read' : 'write');
+}
