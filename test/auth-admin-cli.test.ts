@@ -2,7 +2,7 @@
 // PostgreSQL (DATABASE_URL), including while a server runs on the same store.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -175,17 +175,21 @@ describe('npm run admin at a terminal', () => {
   it('asks for the password twice without echoing it; a mismatch changes nothing', { skip: hasScript ? false : 'script(1) (util-linux) is not installed' }, async () => {
     const dataDir = tempDir();
     const cli = join(import.meta.dirname, '..', 'dist', 'auth', 'admin-cli.js');
-    const typing = async (args: string, keys: string[]) => {
-      const log = join(dataDir, 'typescript.log');
+    // Each answer is typed only once its prompt is on the screen, as a person would: keys sent
+    // before the tool turns echo off would be echoed (and a busy machine makes that likely).
+    const prompts = [/New password for \S+: /g, /Again, to be sure: /g];
+    const typing = async (args: string, answers: string[]) => {
+      const log = join(dataDir, `typescript-${Date.now()}.log`);
       const child = spawn('script', ['-qfc', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} ${args} --data-dir ${JSON.stringify(dataDir)}`, log], { stdio: ['pipe', 'ignore', 'ignore'] });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      await sleep(700);
-      for (const key of keys) {
-        child.stdin.write(key);
-        await sleep(250);
+      const screen = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+      for (const [i, answer] of answers.entries()) {
+        const deadline = Date.now() + 20_000;
+        while (!(screen().match(prompts[i]!)?.length) && Date.now() < deadline) await sleep(50);
+        child.stdin.write(answer);
       }
       child.stdin.end();
-      return { code: await exited, screen: readFileSync(log, 'utf8') };
+      return { code: await exited, screen: screen() };
     };
     try {
       // Backspace (DEL) works as typed.

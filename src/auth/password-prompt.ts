@@ -27,6 +27,8 @@ let typedAhead = '';
 
 /** Raw mode: nothing typed is echoed; Enter ends, Backspace deletes, Ctrl-C and Ctrl-D abort. */
 function typeHidden(stdin: ReadStream, prompt: string): Promise<string> {
+  // Echo goes off before the prompt shows, so nothing typed in answer to it is ever echoed.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let typed = '';
@@ -57,7 +59,6 @@ function typeHidden(stdin: ReadStream, prompt: string): Promise<string> {
       return false;
     };
     const onData = (chunk: Buffer) => void take(chunk.toString('utf8'));
-    stdin.setRawMode(true);
     const ahead = typedAhead;
     typedAhead = '';
     if (take(ahead)) return;
