@@ -180,7 +180,11 @@ describe('npm run admin at a terminal', () => {
     const prompts = [/New password for \S+: /g, /Again, to be sure: /g];
     const typing = async (args: string, answers: string[]) => {
       const log = join(dataDir, `typescript-${Date.now()}.log`);
-      const child = spawn('script', ['-qfc', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} ${args} --data-dir ${JSON.stringify(dataDir)}`, log], { stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawn('script', ['-qfc', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} ${args} --data-dir ${JSON.stringify(dataDir)}`, log], {
+        // The folder above is the store: an inherited DATABASE_URL (CI sets one) must not win over it.
+        env: { ...process.env, DATABASE_URL: '' },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const screen = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
       for (const [i, answer] of answers.entries()) {
