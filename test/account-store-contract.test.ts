@@ -10,33 +10,16 @@ import { PostgresAccountStore } from '../src/storage/postgres/postgres-accounts.
 import { SqliteAccountStore } from '../src/storage/sqlite/sqlite-accounts.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
 import { probePostgres, TestSchemas, testDatabaseUrl } from './support/postgres.js';
+import { type Backing as SharedBacking, backingOf, postgresVerdict } from './support/backing.js';
 
 /** One place the data lives, on which several instances can be opened (as several processes would). */
-interface Backing {
-  open(): Promise<AccountStore>;
-  dispose(): Promise<void>;
-}
+type Backing = SharedBacking<AccountStore>;
 
 interface Adapter {
   readonly name: string;
   readonly skip?: string;
   readonly failure?: string;
   fresh(): Promise<Backing>;
-}
-
-function backingOf(open: () => Promise<AccountStore>, remove: () => Promise<void>): Backing {
-  const opened: AccountStore[] = [];
-  return {
-    async open() {
-      const store = await open();
-      opened.push(store);
-      return store;
-    },
-    async dispose() {
-      await Promise.allSettled(opened.map((store) => store.close()));
-      await remove();
-    },
-  };
 }
 
 const sqlite: Adapter = {
@@ -56,11 +39,7 @@ const schemas = reach.reachable ? new TestSchemas(POSTGRES_URL) : undefined;
 
 const postgres: Adapter = {
   name: 'PostgreSQL',
-  ...(reach.reachable
-    ? {}
-    : process.env['CI'] === 'true'
-      ? { failure: `${reach.reason}. CI=true requires the PostgreSQL cases to run, so they fail.` }
-      : { skip: `${reach.reason}. Start it or set DATABASE_URL; with CI=true this is a failure.` }),
+  ...postgresVerdict(reach),
   async fresh() {
     const schema = schemas!.next();
     return backingOf(

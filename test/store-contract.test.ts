@@ -13,6 +13,7 @@ import { LATEST_VERSION } from '../src/storage/postgres/schema.js';
 import { revisionEtag } from '../src/storage/revision-etag.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
 import { type ChangeEvent, type PageState, type PageStore, SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError, type WriteResult } from '../src/storage/store.js';
+import { type Backing as SharedBacking, backingOf, postgresVerdict } from './support/backing.js';
 import { describeUrl, probePostgres, TestSchemas, testDatabaseUrl } from './support/postgres.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -28,11 +29,7 @@ interface OpenOptions {
   readonly clock?: () => number;
 }
 
-/** One place the data lives (a file, a schema), on which any number of instances can be opened. */
-interface Backing {
-  open(options?: OpenOptions): Promise<PageStore>;
-  dispose(): Promise<void>;
-}
+type Backing = SharedBacking<PageStore, OpenOptions>;
 
 interface Adapter {
   readonly name: string;
@@ -48,22 +45,6 @@ interface ContractCase {
   readonly name: string;
   readonly needs?: Capability;
   run(backing: Backing): Promise<void>;
-}
-
-/** Closes every instance it opened (close twice is harmless for a case that closed one itself). */
-function backingOf(open: (options: OpenOptions) => Promise<PageStore>, remove: () => Promise<void>): Backing {
-  const opened: PageStore[] = [];
-  return {
-    async open(options = {}) {
-      const store = await open(options);
-      opened.push(store);
-      return store;
-    },
-    async dispose() {
-      await Promise.allSettled(opened.map((store) => store.close()));
-      await remove();
-    },
-  };
 }
 
 const sqlite: Adapter = {
@@ -100,11 +81,7 @@ function postgresBacking(schema: string): Backing {
 const postgres: Adapter = {
   name: 'PostgreSQL',
   capabilities: new Set(['changes-across-instances', 'injectable-clock']),
-  ...(postgresReach.reachable
-    ? {}
-    : process.env['CI'] === 'true'
-      ? { failure: `${postgresReach.reason}. CI=true requires the PostgreSQL cases to run, so they fail.` }
-      : { skip: `${postgresReach.reason}. Start it or set DATABASE_URL; with CI=true this is a failure.` }),
+  ...postgresVerdict(postgresReach),
   async fresh() {
     return postgresBacking(schemas!.next());
   },
