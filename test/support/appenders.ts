@@ -4,6 +4,8 @@ import { getPage, putPage } from './http.js';
 export interface AppendStats {
   /** Lines whose write got a 2xx. */
   readonly acknowledged: string[];
+  /** Lines whose write got no answer (a killed process, a cut connection) but was found committed on re-reading. */
+  readonly committedUnanswered: string[];
   readonly conflicts: number;
   /** Answers that were neither 200 nor 412, by status (0: no answer, e.g. a refused connection). */
   readonly otherStatuses: Record<number, number>;
@@ -25,6 +27,7 @@ export interface AppendOptions {
  */
 export async function appendLines(urls: readonly string[], name: string, client: string, count: number, options: AppendOptions = {}): Promise<AppendStats> {
   const acknowledged: string[] = [];
+  const committedUnanswered: string[] = [];
   const otherStatuses: Record<number, number> = {};
   let conflicts = 0;
   let unavailableWithoutRetryAfter = 0;
@@ -45,7 +48,10 @@ export async function appendLines(urls: readonly string[], name: string, client:
         continue;
       }
       const text = page.text();
-      if (text.split('\n').includes(line)) break; // an earlier attempt committed without an answer
+      if (text.split('\n').includes(line)) {
+        committedUnanswered.push(line); // an earlier attempt committed, but its answer was lost
+        break;
+      }
       const res = await putPage(base, name, `${text}${line}\n`, { 'if-match': page.headers.etag! }).catch(() => undefined);
       if (res?.status === 200) {
         acknowledged.push(line);
@@ -55,7 +61,7 @@ export async function appendLines(urls: readonly string[], name: string, client:
       else await other(res?.status ?? 0, res?.headers['retry-after'] as string | undefined);
     }
   }
-  return { acknowledged, conflicts, otherStatuses, unavailableWithoutRetryAfter };
+  return { acknowledged, committedUnanswered, conflicts, otherStatuses, unavailableWithoutRetryAfter };
 }
 
 /** Lines of a page body, without the trailing empty one. */
@@ -69,6 +75,7 @@ export function totals(stats: readonly AppendStats[]) {
   for (const s of stats) for (const [status, n] of Object.entries(s.otherStatuses)) otherStatuses[Number(status)] = (otherStatuses[Number(status)] ?? 0) + n;
   return {
     acknowledged: stats.flatMap((s) => s.acknowledged),
+    committedUnanswered: stats.flatMap((s) => s.committedUnanswered),
     conflicts: stats.reduce((n, s) => n + s.conflicts, 0),
     otherStatuses,
     unavailableWithoutRetryAfter: stats.reduce((n, s) => n + s.unavailableWithoutRetryAfter, 0),
