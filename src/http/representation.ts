@@ -88,14 +88,16 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
   return reply.code(200).send(encodeBody(identity, coding, rep.etag));
 }
 
-// Pages change far less often than they are read: the last few formatted dates are kept.
+// Pages change far less often than they are read: formatted dates are kept, by second (an
+// HTTP-date has no finer resolution, RFC 9110 §5.6.7), so pages written together share one.
 const formattedDates = new Map<number, string>();
 function httpDateOf(time: number): string {
-  let text = formattedDates.get(time);
+  const second = Math.floor(time / 1000);
+  let text = formattedDates.get(second);
   if (text === undefined) {
-    if (formattedDates.size >= 1024) formattedDates.clear();
-    text = formatHttpDate(time);
-    formattedDates.set(time, text);
+    if (formattedDates.size >= 4096) formattedDates.clear();
+    text = formatHttpDate(second * 1000);
+    formattedDates.set(second, text);
   }
   return text;
 }
