@@ -129,6 +129,15 @@ function collect(store: PageStore): { events: ChangeEvent[]; stop: () => void } 
   return { events, stop };
 }
 
+/** Every change in the store, oldest (lowest sequence) first. */
+async function allChanges(store: PageStore): Promise<ChangeEvent[]> {
+  return (await store.recentChanges(1000)).reverse();
+}
+
+function sortedBySequence(events: readonly ChangeEvent[]): ChangeEvent[] {
+  return [...events].sort((a, b) => a.sequence - b.sequence);
+}
+
 // sha256("Hello, world\n"), base64url, first 24 characters: pinned, so every adapter (and every
 // process sharing a store) must hand out this very tag for this content.
 const HELLO = 'Hello, world\n';
@@ -183,13 +192,13 @@ const CONTRACT: readonly ContractCase[] = [
     async run(backing) {
       const store = await backing.open();
       const first = committed(await store.put('Home', 'one', 0, by('first')));
-      const sequence = await store.changeSequence();
+      const changes = await store.recentChanges(10);
       assertConflict(await store.put('Home', 'two', 0, by('second')));
       assert.deepEqual(await store.head('Home'), first);
       assert.equal(await store.content('Home', 1), 'one');
       assert.equal(await store.content('Home', 2), undefined);
       assert.equal((await store.history('Home', { limit: 10 })).length, 1);
-      assert.equal(await store.changeSequence(), sequence);
+      assert.deepEqual(await store.recentChanges(10), changes);
     },
   },
   {
@@ -213,14 +222,14 @@ const CONTRACT: readonly ContractCase[] = [
       const store = await backing.open();
       committed(await store.put('Home', 'one', 0, by('first')));
       const current = committed(await store.put('Home', 'two', 1, by('second')));
-      const sequence = await store.changeSequence();
+      const changes = await store.recentChanges(10);
       assertConflict(await store.put('Home', 'stale', 1, by('stale')));
       assertConflict(await store.put('Home', 'future', 3, by('future')));
       assertConflict(await store.put('Never written', 'x', 1, by('no such page')));
       assert.deepEqual(await store.head('Home'), current);
       assert.equal(await store.content('Home', 2), 'two');
       assert.equal((await store.head('Never written')).revision, 0);
-      assert.equal(await store.changeSequence(), sequence);
+      assert.deepEqual(await store.recentChanges(10), changes);
     },
   },
   {
@@ -467,7 +476,7 @@ const CONTRACT: readonly ContractCase[] = [
       }
       const listed = (await store.list({ limit: 100 })).pages.map((page) => page.name);
       assert.deepEqual(listed, [...names].sort(codePointOrder));
-      const events = await store.changesSince(0, 100);
+      const events = await allChanges(store);
       assert.deepEqual(events.map((event) => [event.name, event.summary, event.author]), names.map((n) => [n, n, n]));
       const decomposed = 'Café'.normalize('NFD');
       assert.equal((await store.head(decomposed)).exists, false, 'NFD is another name; normalising is the HTTP layer’s job');
@@ -502,37 +511,61 @@ const CONTRACT: readonly ContractCase[] = [
     },
   },
   {
-    name: 'changeSequence starts at 0 and grows by one per committed write, never for a conflict',
+    name: 'each committed write is one change with a new, higher sequence; a conflict is none',
     async run(backing) {
       const store = await backing.open();
-      assert.equal(await store.changeSequence(), 0);
+      assert.deepEqual(await store.recentChanges(10), []);
       committed(await store.put('A', 'one', 0, by('a')));
-      assert.equal(await store.changeSequence(), 1);
+      assert.equal((await store.recentChanges(10)).length, 1);
       assertConflict(await store.put('A', 'again', 0, by('conflict')));
       assertConflict(await store.delete('B', 0, by('conflict')));
-      assert.equal(await store.changeSequence(), 1);
+      assert.equal((await store.recentChanges(10)).length, 1);
       committed(await store.put('B', 'one', 0, by('b')));
       committed(await store.put('A', 'two', 1, by('a')));
       committed(await store.delete('A', 2, by('a')));
-      assert.equal(await store.changeSequence(), 4);
+      const sequences = (await store.recentChanges(10)).map((change) => change.sequence);
+      assert.equal(sequences.length, 4);
+      assert.deepEqual(sequences, [...sequences].sort((a, b) => b - a), 'newest (highest sequence) first');
+      assert.equal(new Set(sequences).size, 4, 'no sequence is used twice');
     },
   },
   {
-    name: 'changesSince replays committed writes oldest first, with their fields, up to a limit',
+    name: 'recentChanges lists committed writes newest first, with their fields, up to a limit',
     async run(backing) {
       const store = await backing.open();
       const a1 = committed(await store.put('A', 'one', 0, by('a1', 'ada')));
       const b1 = committed(await store.put('B', 'uno', 0, by('b1', 'bob')));
       const a2 = committed(await store.delete('A', 1, by('a2', 'cy')));
-      const all = await store.changesSince(0, 100);
-      assert.deepEqual(all, [
-        { sequence: 1, name: 'A', revision: 1, etag: a1.etag, deleted: false, summary: 'a1', author: 'ada', lastModified: a1.lastModified },
-        { sequence: 2, name: 'B', revision: 1, etag: b1.etag, deleted: false, summary: 'b1', author: 'bob', lastModified: b1.lastModified },
-        { sequence: 3, name: 'A', revision: 2, etag: null, deleted: true, summary: 'a2', author: 'cy', lastModified: a2.lastModified },
+      const recent = await store.recentChanges(100);
+      const withoutSequence = recent.map(({ sequence: _, ...change }) => change);
+      assert.deepEqual(withoutSequence, [
+        { name: 'A', revision: 2, etag: null, deleted: true, summary: 'a2', author: 'cy', lastModified: a2.lastModified },
+        { name: 'B', revision: 1, etag: b1.etag, deleted: false, summary: 'b1', author: 'bob', lastModified: b1.lastModified },
+        { name: 'A', revision: 1, etag: a1.etag, deleted: false, summary: 'a1', author: 'ada', lastModified: a1.lastModified },
       ]);
-      assert.deepEqual(await store.changesSince(1, 1), [all[1]]);
-      assert.deepEqual(await store.changesSince(1, 100), all.slice(1));
-      assert.deepEqual(await store.changesSince(3, 100), []);
+      assert.deepEqual(await store.recentChanges(2), recent.slice(0, 2));
+    },
+  },
+  {
+    name: 'pageChanges replays one page’s revisions after a revision, oldest first, up to a limit',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('A', 'one', 0, by('a1')));
+      committed(await store.put('B', 'uno', 0, by('b1')));
+      committed(await store.put('A', 'two', 1, by('a2')));
+      committed(await store.delete('A', 2, by('a3')));
+      const all = await store.pageChanges('A', 0, 100);
+      assert.deepEqual(all.map((change) => [change.name, change.revision, change.summary, change.deleted]), [
+        ['A', 1, 'a1', false],
+        ['A', 2, 'a2', false],
+        ['A', 3, 'a3', true],
+      ]);
+      assert.ok(all[0]!.sequence < all[1]!.sequence && all[1]!.sequence < all[2]!.sequence, 'a page’s sequences rise with its revisions');
+      assert.deepEqual(all, (await allChanges(store)).filter((change) => change.name === 'A'));
+      assert.deepEqual(await store.pageChanges('A', 1, 1), [all[1]]);
+      assert.deepEqual(await store.pageChanges('A', 3, 100), []);
+      assert.deepEqual(await store.pageChanges('A', 1e15, 100), [], 'an absurd revision finds nothing');
+      assert.deepEqual(await store.pageChanges('Never written', 0, 100), []);
     },
   },
   {
@@ -546,13 +579,13 @@ const CONTRACT: readonly ContractCase[] = [
       const deleted = committed(await store.delete('A', 2, by('deleted', 'cy')));
       await waitFor(() => events.length >= 3, 'three change events');
       await sleep(300); // a duplicate, if any, would arrive now
-      assert.deepEqual(events, await store.changesSince(0, 100));
+      assert.deepEqual(events, await allChanges(store));
       assert.deepEqual(
-        events.map((event) => [event.sequence, event.name, event.revision, event.etag, event.deleted, event.summary, event.author, event.lastModified]),
+        events.map((event) => [event.name, event.revision, event.etag, event.deleted, event.summary, event.author, event.lastModified]),
         [
-          [1, 'A', 1, created.etag, false, 'created', 'ada', created.lastModified],
-          [2, 'A', 2, replaced.etag, false, 'replaced', 'bob', replaced.lastModified],
-          [3, 'A', 3, null, true, 'deleted', 'cy', deleted.lastModified],
+          ['A', 1, created.etag, false, 'created', 'ada', created.lastModified],
+          ['A', 2, replaced.etag, false, 'replaced', 'bob', replaced.lastModified],
+          ['A', 3, null, true, 'deleted', 'cy', deleted.lastModified],
         ],
       );
       stop();
@@ -562,7 +595,7 @@ const CONTRACT: readonly ContractCase[] = [
     },
   },
   {
-    name: 'concurrent writes to different pages reach onChange once each, in sequence order',
+    name: 'concurrent writes to different pages reach onChange once each',
     async run(backing) {
       const store = await backing.open();
       const { events } = collect(store);
@@ -570,8 +603,7 @@ const CONTRACT: readonly ContractCase[] = [
       for (const result of results) committed(result);
       await waitFor(() => events.length >= 40, 'forty change events');
       await sleep(200);
-      assert.deepEqual(events.map((event) => event.sequence), Array.from({ length: 40 }, (_, i) => i + 1));
-      assert.deepEqual(events, await store.changesSince(0, 100));
+      assert.deepEqual(sortedBySequence(events), await allChanges(store));
     },
   },
   {
@@ -589,7 +621,7 @@ const CONTRACT: readonly ContractCase[] = [
       assert.equal(head.revision, 2);
       assert.equal(await store.content('Race', 2), `writer ${winners[0]}`);
       assert.equal((await store.history('Race', { limit: 100 })).length, 2);
-      assert.equal(await store.changeSequence(), 2);
+      assert.equal((await store.recentChanges(100)).length, 2);
     },
   },
   {
@@ -601,11 +633,11 @@ const CONTRACT: readonly ContractCase[] = [
       assert.equal(winners.length, 1, `${winners.length} creators committed`);
       assert.equal((await store.head('Fresh')).revision, 1);
       assert.equal(await store.content('Fresh', 1), `creator ${winners[0]}`);
-      assert.equal(await store.changeSequence(), 1);
+      assert.equal((await store.recentChanges(100)).length, 1);
     },
   },
   {
-    name: 'close, then reopen on the same data, keeps pages, history and the change sequence',
+    name: 'close, then reopen on the same data, keeps pages, history and the changes',
     async run(backing) {
       const store = await backing.open();
       committed(await store.put('Kept', 'one', 0, by('one')));
@@ -615,18 +647,18 @@ const CONTRACT: readonly ContractCase[] = [
       const head = await store.head('Kept');
       const history = await store.history('Kept', { limit: 10 });
       const list = await store.list({ limit: 10 });
-      const changes = await store.changesSince(0, 10);
+      const changes = await store.recentChanges(10);
       await store.close();
       const reopened = await backing.open();
       assert.deepEqual(await reopened.head('Kept'), head);
       assert.deepEqual(await reopened.history('Kept', { limit: 10 }), history);
       assert.deepEqual(await reopened.list({ limit: 10 }), list);
-      assert.deepEqual(await reopened.changesSince(0, 10), changes);
+      assert.deepEqual(await reopened.recentChanges(10), changes);
       assert.equal(await reopened.content('Kept', 1), 'one');
-      assert.equal(await reopened.changeSequence(), 4);
       assertConflict(await reopened.put('Kept', 'stale', 1, by('stale')));
       committed(await reopened.put('Kept', 'three', 2, by('three')));
-      assert.equal(await reopened.changeSequence(), 5);
+      const [newest] = await reopened.recentChanges(1);
+      assert.ok(newest!.sequence > changes[0]!.sequence, 'sequences go on rising after a reopen');
     },
   },
   {
@@ -640,7 +672,7 @@ const CONTRACT: readonly ContractCase[] = [
     },
   },
   {
-    name: 'a write through one instance reaches onChange listeners on another, once and in order',
+    name: 'a write through one instance reaches onChange listeners on another, once, each page in revision order',
     needs: 'changes-across-instances',
     async run(backing) {
       const writer = await backing.open();
@@ -652,7 +684,7 @@ const CONTRACT: readonly ContractCase[] = [
       committed(await writer.delete('A', 2, by('deleted', 'cy')));
       await waitFor(() => remote.events.length >= 3, 'the other instance to hear of three writes');
       await sleep(300);
-      const expected = await reader.changesSince(0, 100);
+      const expected = await allChanges(reader);
       assert.deepEqual(remote.events, expected);
       assert.deepEqual(local.events, expected);
       // And the other way round, while both listen.
@@ -660,15 +692,15 @@ const CONTRACT: readonly ContractCase[] = [
       await waitFor(() => local.events.length === 4, 'the writer to hear of the reader’s write');
       assert.equal(local.events[3]?.name, 'B');
       assert.equal(remote.events.length, 4);
-      // Both at once: each listener sees every change once, in one order.
+      // Both at once: each listener sees every change once.
       const writes = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? writer : reader).put(`C${i}`, `${i}`, 0, by(`${i}`)));
       for (const result of await Promise.all(writes)) committed(result);
       await waitFor(() => local.events.length >= 34 && remote.events.length >= 34, 'both instances to hear of 30 more writes');
       await sleep(300);
-      const all = await writer.changesSince(0, 100);
-      assert.deepEqual(all.map((event) => event.sequence), Array.from({ length: 34 }, (_, i) => i + 1));
-      assert.deepEqual(local.events, all);
-      assert.deepEqual(remote.events, all);
+      const all = await allChanges(writer);
+      assert.equal(all.length, 34);
+      assert.deepEqual(sortedBySequence(local.events), all);
+      assert.deepEqual(sortedBySequence(remote.events), all);
     },
   },
   {
@@ -740,6 +772,29 @@ interface PostgresCase {
 
 const POSTGRES_ONLY: readonly PostgresCase[] = [
   {
+    name: 'writes that arrive together commit as one batch, and one the database refuses fails alone',
+    async run(schema, admin) {
+      const backing = postgresBacking(schema);
+      try {
+        const store = await backing.open();
+        // text cannot hold U+0000: PostgreSQL refuses the author of write 3, and with it the
+        // whole statement of its batch; the store then retries the batch's writes one by one.
+        const writes = Array.from({ length: 8 }, (_, i) => store.put(`Batch ${i}`, `${i}`, 0, by(`${i}`, i === 3 ? 'nul\u0000' : 'ok')));
+        const outcomes = await Promise.allSettled(writes);
+        assert.equal(outcomes[3]!.status, 'rejected');
+        for (const [i, outcome] of outcomes.entries()) {
+          if (i !== 3) assert.equal(outcome.status === 'fulfilled' && outcome.value.ok, true, `write ${i} committed`);
+        }
+        const pages = await admin.query<{ name: string }>(`SELECT name FROM ${schema}.pages ORDER BY name`);
+        assert.deepEqual(pages.map((row) => row.name), [0, 1, 2, 4, 5, 6, 7].map((i) => `Batch ${i}`));
+        const revisions = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.revisions`);
+        assert.equal(Number(revisions[0]!.n), 7);
+      } finally {
+        await backing.dispose();
+      }
+    },
+  },
+  {
     name: 'three processes migrating one fresh schema at once apply each migration exactly once',
     async run(schema, admin) {
       const backing = postgresBacking(schema);
@@ -794,12 +849,20 @@ const POSTGRES_ONLY: readonly PostgresCase[] = [
         const store = await backing.open();
         const watcher = await backing.open();
         const { events } = collect(watcher);
+        let missed = 0;
+        watcher.onChange(() => undefined, () => missed++);
         committed(await store.put('Locked', 'one', 0, by('first')));
         await waitFor(() => events.length === 1, 'the first change event');
         // Hold the page's row so the next write waits inside the database, then cut every
         // connection the stores have (pool and LISTEN) while it waits.
         const lockSession = await lockRow(admin, schema, 'Locked');
         const blocked = store.put('Locked', 'two', 1, by('blocked'));
+        // Handled from the start: it fails while the admin session is still terminating.
+        const failed = assert.rejects(blocked, (error: unknown) => {
+          assert.ok(error instanceof StoreError, `not a StoreError: ${String(error)}`);
+          assert.equal(error.code, 'unavailable');
+          return true;
+        });
         await waitForAsync(async () => {
           const waiting = await admin.query(
             `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
@@ -808,17 +871,17 @@ const POSTGRES_ONLY: readonly PostgresCase[] = [
           return waiting.length > 0;
         }, 'the write to wait for the row lock');
         await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [schema]);
-        await assert.rejects(blocked, (error: unknown) => {
-          assert.ok(error instanceof StoreError, `not a StoreError: ${String(error)}`);
-          assert.equal(error.code, 'unavailable');
-          return true;
-        });
+        await failed;
         await lockSession.release();
         assert.equal((await store.head('Locked')).revision, 1, 'the interrupted write changed nothing');
         // Connections the server drops while they sit idle in the pool cost no caller an error.
+        await waitFor(() => missed > 0, 'the listener to come back after the first cut', 8000);
+        const missedBefore = missed;
         await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [schema]);
         assert.equal((await store.head('Locked')).revision, 1);
-        // No restart: the next calls get fresh connections, and the listener comes back.
+        // No restart: the listener comes back and, as it cannot know what committed while it was
+        // away, tells its subscribers to re-read; the next calls get fresh connections.
+        await waitFor(() => missed > missedBefore, 'the listener to report that it may have missed changes', 8000);
         committed(await store.put('Locked', 'two', 1, by('after the outage')));
         await waitFor(() => events.length === 2, 'the reconnected listener to hear of the write', 8000);
         assert.equal(events[1]?.summary, 'after the outage');

@@ -51,12 +51,21 @@ export async function conditionalWrite(
   write: (state: PageState) => Promise<WriteResult>,
   onRefused?: (problem: HttpProblem, state: PageState) => Promise<HttpProblem>,
 ): Promise<WriteOutcome> {
+  const decide = (state: PageState) => evaluatePreconditions({ method, headers }, currentOfState(state), { requirePrecondition: true });
   for (let attempt = 1; ; attempt++) {
-    const state = await store.head(name);
+    // The first try may decide on the state the store last saw, without reading: only the
+    // compare-and-swap can make it count, as it commits only if that revision is still the
+    // latest. A refusal is never based on it: that is decided again on a fresh read.
+    const known = attempt === 1 ? store.lastKnown?.(name) : undefined;
+    let state = known ?? (await store.head(name));
+    let decision = decide(state);
+    if (known && (decision.outcome !== 'proceed' || !known.exists)) {
+      state = await store.head(name);
+      decision = decide(state);
+    }
     if (method === 'DELETE' && !state.exists) {
       throw new HttpProblem('page-not-found', `There is no page named "${name}" to delete.`);
     }
-    const decision = evaluatePreconditions({ method, headers }, currentOfState(state), { requirePrecondition: true });
     if (decision.outcome !== 'proceed') {
       const problem = refusal(decision, state);
       throw onRefused ? await onRefused(problem, state) : problem;

@@ -1,3 +1,17 @@
+import type { WriteResult } from './store.js';
+
+/**
+ * One write's outcome inside a batch. A write that fails alone (rolled back to its savepoint
+ * on SQLite, retried by itself on PostgreSQL) fails only its own caller.
+ */
+export type BatchOutcome = { result: WriteResult } | { error: unknown };
+
+/** The caller's view of its outcome: the result, or the error thrown. */
+export function outcomeOf(outcome: BatchOutcome): WriteResult {
+  if ('error' in outcome) throw outcome.error;
+  return outcome.result;
+}
+
 /**
  * Group commit: writes that arrive while the store is busy are applied together in one
  * transaction, so one durable commit (one fsync) serves them all. Each write is still its

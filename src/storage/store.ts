@@ -63,7 +63,11 @@ export interface HistoryOptions {
 }
 
 export interface ChangeEvent {
-  /** The store-wide change sequence after this write. */
+  /**
+   * The store-wide number of this change: unique, and rising with the revisions of one page.
+   * Across pages it need not follow commit order (PostgreSQL commits concurrent writers in
+   * any order), so no reader may take "everything up to n" from it.
+   */
   readonly sequence: number;
   readonly name: string;
   readonly revision: number;
@@ -89,6 +93,11 @@ export interface SearchHit {
 export interface PageStore {
   /** Metadata only: must not read the content, so a 304 costs the same for any page size. */
   head(name: string): Promise<PageState>;
+  /**
+   * The page's state as this process last saw it, with no I/O; possibly stale, so only for a
+   * write, whose compare-and-swap refuses a stale revision. Absent where head() is as cheap.
+   */
+  lastKnown?(name: string): PageState | undefined;
   /** The content of one revision (immutable once written); undefined for none or a deletion. */
   content(name: string, revision: number): Promise<string | undefined>;
   /** Creates or replaces the page iff its latest revision is still `expectedRevision`. */
@@ -98,14 +107,18 @@ export interface PageStore {
   list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }>;
   history(name: string, options: HistoryOptions): Promise<RevisionInfo[]>;
   revision(name: string, revision: number): Promise<RevisionInfo | undefined>;
-  /** Grows with every committed write anywhere in the store. */
-  changeSequence(): Promise<number>;
-  /** Changes committed after `sequence`, oldest first (for event replay after a reconnect). */
-  changesSince(sequence: number, limit: number): Promise<ChangeEvent[]>;
+  /** The latest committed changes anywhere in the store, newest (highest sequence) first. */
+  recentChanges(limit: number): Promise<ChangeEvent[]>;
+  /** One page's changes after revision `after`, oldest first (for event replay after a reconnect). */
+  pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]>;
   /** Current pages containing every word of `query`, best first; [] when it has no words. */
   search(query: string, limit: number): Promise<SearchHit[]>;
-  /** Subscribes to committed changes, including those made by other processes where the backend can tell. */
-  onChange(listener: (event: ChangeEvent) => void): () => void;
+  /**
+   * Subscribes to committed changes, including those made by other processes where the
+   * backend can tell. `missed` is called when some may not have been delivered (the feed from
+   * other processes was cut off for a while): the subscriber re-reads what it depends on.
+   */
+  onChange(listener: (event: ChangeEvent) => void, missed?: () => void): () => void;
   /** Finishes queued writes, then releases the backend. */
   close(): Promise<void>;
 }

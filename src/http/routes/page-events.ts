@@ -1,6 +1,6 @@
 // GET /api/pages/{name}/events: Server-Sent Events about one page. A `change` event (id = the
-// store's change sequence) follows every committed write; a reconnect with Last-Event-ID gets
-// the changes it missed replayed; `presence` events say who has the page open in an editor.
+// page's revision number) follows every committed write; a reconnect with Last-Event-ID gets
+// the revisions it missed replayed; `presence` events say who has the page open in an editor.
 // Presence is advisory: it never locks anything, and it is known per server process.
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -16,13 +16,12 @@ export interface PageEventOptions {
   readonly resources: ResourceTable;
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
   readonly heartbeatMs?: number;
-  /** At most this many store changes are read to replay what a reconnecting client missed. */
+  /** At most this many revisions are replayed to a reconnecting client. */
   readonly maxReplayScan?: number;
 }
 
 const HEARTBEAT_MS = 15_000;
-const MAX_REPLAY_SCAN = 10_000;
-const REPLAY_BATCH = 500;
+const MAX_REPLAY_SCAN = 1000;
 /** A client that stops reading is dropped once this much is waiting for it. */
 const MAX_BUFFERED = 1024 * 1024;
 const RECONNECT_MS = 2000;
@@ -39,8 +38,8 @@ interface Stream {
   readonly res: ServerResponse;
   /** Live changes that arrive while the stream is still catching up. */
   pending: ChangeEvent[] | undefined;
-  /** Changes up to this sequence were covered by the catch-up. */
-  caughtUpTo: number;
+  /** The page's revisions up to this one were sent (or covered by the state event). */
+  sentRevision: number;
 }
 
 /** One SSE event. Data is JSON, which has no raw newlines, so it fits on one data line. */
@@ -64,7 +63,7 @@ function stateData(state: PageState) {
   return { name: state.name, exists: state.exists, revision: state.revision, etag: state.exists ? state.etag! : null };
 }
 
-/** A Last-Event-ID this server could have sent: a change sequence. */
+/** A Last-Event-ID this server could have sent: a revision number. */
 export function parseLastEventId(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[header.length - 1] : header;
   if (value === undefined || !/^\d{1,15}$/.test(value.trim())) return undefined;
@@ -80,46 +79,59 @@ class PageEventHub {
   private readonly streams = new Map<string, Set<Stream>>();
   private readonly editors = new Map<string, Map<string, Editor>>();
 
-  constructor(private readonly store: PageStore) {}
+  constructor(
+    private readonly store: PageStore,
+    /** The most revisions replayed to a stream that missed some. */
+    private readonly maxScan: number,
+  ) {}
 
+  // A page's changes arrive in revision order, but one from this process and one from another
+  // can cross on the way: a stream sends only revisions newer than it has sent.
   readonly onChange = (change: ChangeEvent): void => {
     for (const stream of this.streams.get(change.name) ?? []) {
       if (stream.pending) stream.pending.push(change);
-      else if (change.sequence > stream.caughtUpTo) this.write(stream, eventText({ id: change.sequence, event: 'change', data: changeData(change) }));
+      else this.send(stream, change);
+    }
+  };
+
+  /** The store's feed from other processes was cut off: each stream reads what it missed. */
+  readonly onMissed = (): void => {
+    for (const [page, set] of this.streams) {
+      const from = Math.min(...[...set].map((stream) => stream.sentRevision));
+      this.store.pageChanges(page, from, this.maxScan).then(
+        (changes) => changes.forEach(this.onChange),
+        () => undefined, // the store is away too; the streams' own reconnects will replay
+      );
     }
   };
 
   open(page: string, res: ServerResponse): Stream {
-    const stream: Stream = { page, res, pending: [], caughtUpTo: 0 };
+    const stream: Stream = { page, res, pending: [], sentRevision: 0 };
     let set = this.streams.get(page);
     if (!set) this.streams.set(page, (set = new Set()));
     set.add(stream);
     return stream;
   }
 
-  /** Sends what happened since `lastEventId` (or the page's state), then goes live. */
-  async catchUp(stream: Stream, lastEventId: number | undefined, maxScan: number, you: string | undefined): Promise<void> {
-    const sequence = await this.store.changeSequence();
-    let cursor = lastEventId;
-    if (cursor !== undefined && cursor <= sequence) {
-      for (let scanned = 0; cursor < sequence && scanned < maxScan; ) {
-        const batch = await this.store.changesSince(cursor, Math.min(REPLAY_BATCH, maxScan - scanned));
-        if (batch.length === 0) break;
-        for (const change of batch) {
-          if (change.sequence > sequence) break;
-          if (change.name === stream.page) this.write(stream, eventText({ id: change.sequence, event: 'change', data: changeData(change) }));
-        }
-        scanned += batch.length;
-        cursor = batch[batch.length - 1]!.sequence;
-      }
-    }
-    // The state carries the id up to which this stream is complete, so a reconnect resumes there.
+  /** Sends the revisions after `lastEventId` and the page's state, then goes live. */
+  async catchUp(stream: Stream, lastEventId: number | undefined, you: string | undefined): Promise<void> {
     const state = await this.store.head(stream.page);
-    this.write(stream, eventText({ id: sequence, event: 'state', data: { ...stateData(state), ...(you ? { you } : {}) } }));
-    stream.caughtUpTo = sequence;
+    if (lastEventId !== undefined && lastEventId < state.revision) {
+      const missed = await this.store.pageChanges(stream.page, Math.max(lastEventId, state.revision - this.maxScan), this.maxScan);
+      for (const change of missed) if (change.revision <= state.revision) this.send(stream, change);
+    }
+    // The state's id is the revision it describes, so a reconnect resumes after it.
+    this.write(stream, eventText({ id: state.revision, event: 'state', data: { ...stateData(state), ...(you ? { you } : {}) } }));
+    stream.sentRevision = Math.max(stream.sentRevision, state.revision);
     const pending = stream.pending ?? [];
     stream.pending = undefined;
-    for (const change of pending) this.onChange(change);
+    for (const change of pending) this.send(stream, change);
+  }
+
+  private send(stream: Stream, change: ChangeEvent): void {
+    if (change.revision <= stream.sentRevision) return;
+    stream.sentRevision = change.revision;
+    this.write(stream, eventText({ id: change.revision, event: 'change', data: changeData(change) }));
   }
 
   close(stream: Stream): void {
@@ -184,8 +196,8 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
   const { store, resources } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const maxScan = options.maxReplayScan ?? MAX_REPLAY_SCAN;
-  const hub = new PageEventHub(store);
-  const unsubscribe = store.onChange(hub.onChange);
+  const hub = new PageEventHub(store, maxScan);
+  const unsubscribe = store.onChange(hub.onChange, hub.onMissed);
   // Open streams would keep app.close() waiting for ever.
   app.addHook('preClose', async () => hub.endAll());
   app.addHook('onClose', async () => unsubscribe());
@@ -220,7 +232,7 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
       if (editorId) hub.leave(page, editorId);
     });
     try {
-      await hub.catchUp(stream, lastEventId, maxScan, editing === undefined ? undefined : presenceId(editing));
+      await hub.catchUp(stream, lastEventId, editing === undefined ? undefined : presenceId(editing));
       if (res.destroyed) return;
       if (editing !== undefined) editorId = hub.join(page, editing, (who ?? '').trim());
       else hub.write(stream, hub.presence(page));
@@ -245,7 +257,7 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
             },
             additionalProperties: false,
           },
-          headers: { type: 'object', properties: { 'last-event-id': { type: 'string', description: 'Replays the changes after this id' } } },
+          headers: { type: 'object', properties: { 'last-event-id': { type: 'string', description: 'Replays the revisions after this one' } } },
           response: {
             200: { description: 'An event stream (text/event-stream)', content: { 'text/event-stream': { schema: { type: 'string' } } } },
             ...problemResponses(400),

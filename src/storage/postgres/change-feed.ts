@@ -2,98 +2,113 @@ import type { ChangeEvent } from '../store.js';
 import { type ListenConnection, quoteIdentifier } from './driver.js';
 
 type Listener = (event: ChangeEvent) => void;
+type Missed = () => void;
 
 export interface ChangeFeedSource {
   /** A fresh, unconnected client for LISTEN (a pooled one would be recycled under it). */
   connect(): ListenConnection;
   readonly channel: string;
-  /** Committed changes after `sequence`, oldest first. */
-  readSince(sequence: number, limit: number): Promise<ChangeEvent[]>;
-  readSequence(): Promise<number>;
+  /** One committed change, for a notification too long to carry it. */
+  readChange(sequence: number): Promise<ChangeEvent | undefined>;
 }
 
-const REPLAY_PAGE = 500;
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 5000;
+/** Sequences remembered as delivered: far more than can be in flight between a commit and its NOTIFY. */
+const REMEMBERED = 16_384;
+
+/** A notification's payload: the change itself (write-batch.ts), or only its sequence. */
+function parsePayload(payload: string | undefined): ChangeEvent | number | undefined {
+  if (payload === undefined) return undefined;
+  if (/^\d{1,15}$/.test(payload)) return Number(payload);
+  try {
+    const p = JSON.parse(payload) as Record<string, unknown>;
+    if (typeof p.seq !== 'number' || typeof p.name !== 'string' || typeof p.revision !== 'number') return undefined;
+    return {
+      sequence: p.seq,
+      name: p.name,
+      revision: p.revision,
+      etag: typeof p.etag === 'string' ? p.etag : null,
+      deleted: p.deleted === true,
+      summary: String(p.summary ?? ''),
+      author: String(p.author ?? ''),
+      lastModified: Number(p.modified),
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Hands every committed change to the listeners once, in sequence order, whichever process
- * made it. A write's transaction sends NOTIFY with its sequence; a notification is only a
- * hint to read the revisions table from the last sequence delivered, so a notification lost
- * while the LISTEN connection was down is made up for by the replay after reconnecting.
+ * Hands every committed change to the listeners once, whichever process made it. Each write
+ * sends NOTIFY from its own transaction, so PostgreSQL delivers it only if, and after, it
+ * committed; this process's own writes are delivered as they commit, and their notifications
+ * are then recognised by sequence and passed over.
  *
- * Reading by sequence is sound because writers take a lock before drawing their sequence
- * and hold it to commit: once sequence n is visible, every smaller one that will ever
- * commit already has.
+ * Changes to one page arrive in revision order (a page's writers queue on its row lock).
+ * Across pages there is no order to keep, and none is promised.
+ *
+ * While the LISTEN connection is down, notifications are lost; after reconnecting, the
+ * listeners' `missed` callbacks run, and they re-read what they show.
  */
 export class ChangeFeed {
-  private readonly listeners = new Set<Listener>();
-  /** The highest sequence handed to the listeners, or passed over while there were none. */
-  private delivered = 0;
-  private ready = false;
-  private noticedBeforeReady = 0;
+  private readonly listeners = new Map<Listener, Missed | undefined>();
+  private readonly delivered = new Set<number>();
   private connection: ListenConnection | undefined;
   private readonly reconnecting = new Backoff();
-  private readonly replayRetry = new Backoff();
-  private replaying: Promise<void> | undefined;
-  private replayAgain = false;
   private closed = false;
 
   constructor(private readonly source: ChangeFeedSource) {}
 
-  /** Listens, then takes the current sequence as the starting point. */
   async start(): Promise<void> {
     await this.listen();
-    this.delivered = Math.max(await this.source.readSequence(), this.noticedBeforeReady);
-    this.ready = true;
   }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
+  subscribe(listener: Listener, missed?: Missed): () => void {
+    this.listeners.set(listener, missed);
     return () => {
       this.listeners.delete(listener);
     };
   }
 
-  /** A change this process just committed: delivered at once when it is next in line. */
+  /** A change this process just committed. */
   committed(event: ChangeEvent): void {
-    if (event.sequence <= this.delivered) return;
-    if (this.listeners.size === 0) {
-      this.delivered = event.sequence;
-    } else if (event.sequence === this.delivered + 1) {
-      this.delivered = event.sequence;
-      this.emit(event);
-    } else {
-      this.replay();
-    }
+    if (this.remember(event.sequence)) this.emit(event);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.reconnecting.cancel();
-    this.replayRetry.cancel();
     const connection = this.connection;
     this.connection = undefined;
-    await Promise.allSettled([connection?.end(), this.replaying]);
+    await Promise.allSettled([connection?.end()]);
+  }
+
+  /** False when the sequence was delivered already. */
+  private remember(sequence: number): boolean {
+    if (this.delivered.has(sequence)) return false;
+    this.delivered.add(sequence);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.delivered.size > REMEMBERED) this.delivered.delete(this.delivered.values().next().value!);
+    return true;
   }
 
   private noticed(payload: string | undefined): void {
-    const sequence = Number(payload);
-    if (!Number.isSafeInteger(sequence)) {
-      this.replay();
-      return;
+    const parsed = parsePayload(payload);
+    if (parsed === undefined) {
+      this.missed();
+    } else if (typeof parsed !== 'number') {
+      this.committed(parsed);
+    } else if (!this.delivered.has(parsed) && this.listeners.size > 0) {
+      this.source.readChange(parsed).then(
+        (event) => event && this.committed(event),
+        () => this.missed(),
+      );
     }
-    if (!this.ready) {
-      this.noticedBeforeReady = Math.max(this.noticedBeforeReady, sequence);
-      return;
-    }
-    if (sequence <= this.delivered) return;
-    if (this.listeners.size === 0) this.delivered = sequence;
-    else this.replay();
   }
 
   private emit(event: ChangeEvent): void {
-    for (const listener of [...this.listeners]) {
+    for (const listener of [...this.listeners.keys()]) {
       try {
         listener(event);
       } catch (error) {
@@ -103,37 +118,14 @@ export class ChangeFeed {
     }
   }
 
-  private replay(): void {
-    if (this.closed) return;
-    if (this.replaying) {
-      this.replayAgain = true;
-      return;
-    }
-    this.replaying = this.readAndDeliver()
-      .then(() => this.replayRetry.reset())
-      .catch(() => {
-        // The database is away: try again later (a reconnect replays as well).
-        if (!this.closed) this.replayRetry.schedule(() => this.replay());
-      })
-      .finally(() => {
-        this.replaying = undefined;
-      });
-  }
-
-  private async readAndDeliver(): Promise<void> {
-    do {
-      this.replayAgain = false;
-      for (;;) {
-        const events = await this.source.readSince(this.delivered, REPLAY_PAGE);
-        if (this.closed) return;
-        for (const event of events) {
-          if (event.sequence <= this.delivered) continue;
-          this.delivered = event.sequence;
-          if (this.listeners.size > 0) this.emit(event);
-        }
-        if (events.length < REPLAY_PAGE) break;
+  private missed(): void {
+    for (const missed of [...this.listeners.values()]) {
+      try {
+        missed?.();
+      } catch (error) {
+        process.emitWarning(`A page-change listener threw: ${error instanceof Error ? error.stack : String(error)}`);
       }
-    } while (this.replayAgain);
+    }
   }
 
   private async listen(): Promise<void> {
@@ -170,8 +162,8 @@ export class ChangeFeed {
       if (!this.closed) this.reconnecting.schedule(() => void this.reconnect());
       return;
     }
-    // Whatever committed while nobody was listening.
-    this.replay();
+    // Whatever committed while nobody was listening is not known here.
+    this.missed();
   }
 }
 

@@ -49,6 +49,10 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** Shown in pg_stat_activity (default "midair"). */
   readonly applicationName?: string;
+  /** Write batches on their way to the database at once (default 2): one's commit overlaps the next one's work. */
+  readonly writeBatches?: number;
+  /** Most writes committed by one statement (default 64). */
+  readonly writeBatchSize?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
 }
@@ -108,6 +112,10 @@ export function createPool(options: PostgresStoreOptions): ConnectionPool {
   // which would end the process; its next query fails instead, and the store answers 503.
   pool.on('connect', (connection) => {
     connection.on('error', () => undefined);
+    // A write is one autocommit statement whose UPDATE must re-check a row a concurrent writer
+    // changed and find it moved on (a conflict), not fail as SERIALIZABLE would. Queued first,
+    // so it runs before any statement of the caller that asked for this connection.
+    connection.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED').catch(() => undefined);
   });
   return pool;
 }

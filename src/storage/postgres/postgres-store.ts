@@ -12,8 +12,9 @@ import type {
   WriteInfo,
   WriteResult,
 } from '../store.js';
-import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN } from '../store.js';
+import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError } from '../store.js';
 import { searchTerms } from '../search-terms.js';
+import { type BatchOutcome, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
   type ConnectionPool,
@@ -24,7 +25,8 @@ import {
   type PostgresStoreOptions,
 } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
-import { CHANGE_ORDER_LOCK, migrate, schemaLockKey } from './schema.js';
+import { migrate } from './schema.js';
+import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from './write-batch.js';
 
 export type { PostgresStoreOptions } from './driver.js';
 
@@ -55,39 +57,12 @@ interface RevisionRow {
 const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
 const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
 
-// The new revision's time never runs backwards within a page, and it is marked as sharing
-// its second with the previous revision when it does (the weak-date rule of RFC 9110 §8.8.2.2).
-// In an UPDATE the right-hand columns are the old row's values; `now` is the writer's clock.
-const nextModified = (now: string) => `greatest(${now}::bigint, modified_ms)`;
-const nextDateShared = (now: string) => `(${nextModified(now)} / 1000 = modified_ms / 1000)`;
-
 // Revision numbers arrive from requests, so they are compared as bigint: an absurd number
 // finds nothing instead of overflowing the integer column.
 const SQL = {
   head: `SELECT ${PAGE_COLUMNS} FROM pages WHERE name = $1`,
   content: 'SELECT content FROM revisions WHERE name = $1 AND revision = $2::bigint',
-  // $1 name, $2 etag, $3 size, $4 now
-  create: `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size)
-           VALUES ($1, 1, false, $2, $4::bigint, false, $3)
-           ON CONFLICT (name) DO NOTHING RETURNING ${PAGE_COLUMNS}`,
-  // $1 name, $2 expected revision, $3 etag, $4 size, $5 now
-  replace: `UPDATE pages SET revision = revision + 1, deleted = false, etag = $3, size = $4,
-              modified_ms = ${nextModified('$5')}, date_shared = ${nextDateShared('$5')}
-            WHERE name = $1 AND revision = $2::bigint RETURNING ${PAGE_COLUMNS}`,
-  // $1 name, $2 expected revision, $3 now
-  remove: `UPDATE pages SET revision = revision + 1, deleted = true, etag = NULL, size = 0,
-             modified_ms = ${nextModified('$3')}, date_shared = ${nextDateShared('$3')}
-           WHERE name = $1 AND revision = $2::bigint AND NOT deleted RETURNING ${PAGE_COLUMNS}`,
-  // Sequences are drawn and committed in one order, so a reader of changesSince never sees
-  // sequence n+1 before n (see ChangeFeed). Held from here to COMMIT; one lock per schema.
-  orderChanges: 'SELECT pg_advisory_xact_lock($1, $2)',
-  // The NOTIFY is queued in the transaction and sent only if it commits.
-  record: `WITH recorded AS (
-             INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             RETURNING ${REVISION_COLUMNS}
-           )
-           SELECT recorded.*, pg_notify($11, recorded.seq::text) FROM recorded`,
+  write: BATCH_WRITE_SQL,
   list: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 ORDER BY name LIMIT $2`,
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
@@ -100,8 +75,10 @@ const SQL = {
   search: `SELECT name, ts_headline('simple', body, q, $3) AS snippet, -ts_rank(vector, q) AS rank
            FROM page_search, plainto_tsquery('simple', $1) AS q
            WHERE vector @@ q ORDER BY rank, name LIMIT $2`,
-  sequence: 'SELECT coalesce(max(seq), 0) AS seq FROM revisions',
-  since: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > $1 ORDER BY seq LIMIT $2`,
+  recent: `SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT $1`,
+  pageChanges: `SELECT ${REVISION_COLUMNS} FROM revisions
+                WHERE name = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3`,
+  change: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq = $1::bigint`,
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -118,21 +95,26 @@ function statement(name: StatementName, values: readonly unknown[]): NamedStatem
   return { name: `midair_${name}`, text: SQL[name], values };
 }
 
+/** A pooled connection; failing to get one is StoreError('unavailable'). */
+async function checkout(pool: ConnectionPool): Promise<PooledConnection> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw asStoreError(error);
+  }
+}
+
 /**
- * A pooled connection on which `first` succeeded. A connection the server dropped while it sat
- * idle in the pool is replaced once, so a database restart costs no caller an error; `first`
- * must therefore be safe to repeat (a read, or BEGIN). Failures become StoreError('unavailable').
+ * Runs a read. A connection the server dropped while it sat idle in the pool is replaced once,
+ * so a database restart costs no reader an error. Failures become StoreError('unavailable').
  */
-async function connectAnd<T>(pool: ConnectionPool, first: (connection: PooledConnection) => Promise<T>) {
+async function select<Row>(pool: ConnectionPool, name: StatementName, values: readonly unknown[]): Promise<Row[]> {
   for (let attempt = 1; ; attempt++) {
-    let connection: PooledConnection;
+    const connection = await checkout(pool);
     try {
-      connection = await pool.connect();
-    } catch (error) {
-      throw asStoreError(error);
-    }
-    try {
-      return { connection, result: await first(connection) };
+      const result = await connection.query(statement(name, values));
+      connection.release();
+      return result.rows as Row[];
     } catch (error) {
       connection.release(error instanceof Error ? error : true);
       if (attempt === 1 && isConnectionLost(error)) continue;
@@ -141,19 +123,9 @@ async function connectAnd<T>(pool: ConnectionPool, first: (connection: PooledCon
   }
 }
 
-async function select<Row>(pool: ConnectionPool, name: StatementName, values: readonly unknown[]): Promise<Row[]> {
-  const { connection, result } = await connectAnd(pool, (c) => c.query(statement(name, values)));
-  connection.release();
-  return result.rows as Row[];
-}
-
-async function readChangesSince(db: ConnectionPool, sequence: number, limit: number): Promise<ChangeEvent[]> {
-  return (await select<RevisionRow>(db, 'since', [sequence, limit])).map(toChangeEvent);
-}
-
-async function readChangeSequence(db: ConnectionPool): Promise<number> {
-  const rows = await select<{ seq: string }>(db, 'sequence', []);
-  return Number(rows[0]?.seq ?? 0);
+async function readChange(db: ConnectionPool, sequence: number): Promise<ChangeEvent | undefined> {
+  const rows = await select<RevisionRow>(db, 'change', [sequence]);
+  return rows[0] && toChangeEvent(rows[0]);
 }
 
 function toState(row: PageRow | undefined, name: string): PageState {
@@ -207,27 +179,93 @@ type Write =
 
 const CONFLICT: WriteResult = { ok: false, reason: 'conflict' };
 
+// Nothing was applied, and a second try may well succeed (PostgreSQL manual, appendix A).
+const TRY_AGAIN_SQLSTATES = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+const MAX_TRIES = 4;
+
+function mustTryAgain(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRY_AGAIN_SQLSTATES.has(code);
+}
+
+function toBatchWrite(job: Write): BatchWrite {
+  const base = { name: job.name, expectedRevision: job.expectedRevision, summary: job.info.summary, author: job.info.author };
+  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null };
+  return {
+    ...base,
+    deleted: false,
+    etag: revisionEtag(job.content),
+    size: Buffer.byteLength(job.content, 'utf8'),
+    content: Buffer.from(job.content, 'utf8'),
+    body: searchableText(job.content),
+  };
+}
+
+const KNOWN_STATES = 10_000;
+
+/** Page states this process last saw, by name; bounded, emptied when full. */
+class KnownStates {
+  private readonly states = new Map<string, PageState>();
+
+  get(name: string): PageState | undefined {
+    return this.states.get(name);
+  }
+
+  remember(state: PageState): void {
+    const held = this.states.get(state.name);
+    if (held && held.revision > state.revision) return; // a read that raced a newer write
+    if (!held && this.states.size >= KNOWN_STATES) this.states.clear();
+    this.states.set(state.name, state);
+  }
+
+  forget(name: string): void {
+    this.states.delete(name);
+  }
+
+  heard(event: ChangeEvent): void {
+    if (this.states.get(event.name)?.revision !== event.revision) this.states.delete(event.name);
+  }
+}
+
 /**
- * The shared store: any number of midair processes on one PostgreSQL database. Each write
- * is one transaction whose conditional UPDATE (or INSERT ... ON CONFLICT DO NOTHING) is the
- * compare-and-swap; nothing is cached, so every process sees every other's writes.
+ * The shared store: any number of midair processes on one PostgreSQL database. Writes go in
+ * batches of one statement each (write-batch.ts), every write its own compare-and-swap.
+ * Reads are never cached, so every process sees every other's writes; the only state kept is
+ * the write-path hint of lastKnown.
  */
 export class PostgresPageStore implements PageStore {
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly writes: WriteBatcher<Write, BatchOutcome>;
+  /** Hints for writes only (lastKnown): other processes' commits reach it late, or never. */
+  private readonly known = new KnownStates();
   private closing: Promise<void> | undefined;
 
   /** Use openPostgresStore, which migrates the schema and starts the change feed first. */
   constructor(
     private readonly pool: ConnectionPool,
     private readonly feed: ChangeFeed,
-    private readonly changeLockKey: number,
     private readonly channel: string,
     private readonly clock: () => number,
-  ) {}
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize'> = {},
+  ) {
+    this.writes = new WriteBatcher((jobs) => this.commit(jobs), {
+      maxInFlight: options.writeBatches ?? 2,
+      maxBatch: options.writeBatchSize ?? 64,
+      keyOf: (job) => job.name,
+    });
+    // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.
+    feed.subscribe((event) => this.known.heard(event));
+  }
 
   async head(name: string): Promise<PageState> {
     const rows = await this.read<PageRow>('head', [name]);
-    return toState(rows[0], name);
+    const state = toState(rows[0], name);
+    this.known.remember(state);
+    return state;
+  }
+
+  lastKnown(name: string): PageState | undefined {
+    return this.known.get(name);
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
@@ -235,12 +273,12 @@ export class PostgresPageStore implements PageStore {
     return rows[0]?.content?.toString('utf8') ?? undefined;
   }
 
-  put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    return this.write({ kind: 'put', name, content, expectedRevision, info });
+  async put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
+    return outcomeOf(await this.track(this.writes.submit({ kind: 'put', name, content, expectedRevision, info })));
   }
 
-  delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    return this.write({ kind: 'delete', name, expectedRevision, info });
+  async delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
+    return outcomeOf(await this.track(this.writes.submit({ kind: 'delete', name, expectedRevision, info })));
   }
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
@@ -266,12 +304,12 @@ export class PostgresPageStore implements PageStore {
     return rows[0] && toRevisionInfo(rows[0]);
   }
 
-  changeSequence(): Promise<number> {
-    return this.track(readChangeSequence(this.pool));
+  async recentChanges(limit: number): Promise<ChangeEvent[]> {
+    return (await this.read<RevisionRow>('recent', [limit])).map(toChangeEvent);
   }
 
-  changesSince(sequence: number, limit: number): Promise<ChangeEvent[]> {
-    return this.track(readChangesSince(this.pool, sequence, limit));
+  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
+    return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(toChangeEvent);
   }
 
   async search(query: string, limit: number): Promise<SearchHit[]> {
@@ -281,8 +319,8 @@ export class PostgresPageStore implements PageStore {
     return rows.map((row) => ({ name: row.name, snippet: row.snippet, rank: Number(row.rank) }));
   }
 
-  onChange(listener: (event: ChangeEvent) => void): () => void {
-    return this.feed.subscribe(listener);
+  onChange(listener: (event: ChangeEvent) => void, missed?: () => void): () => void {
+    return this.feed.subscribe(listener, missed);
   }
 
   /** Waits for the calls in progress, then ends the change listener and the pool. Idempotent. */
@@ -308,71 +346,49 @@ export class PostgresPageStore implements PageStore {
     return this.track(select<Row>(this.pool, name, values));
   }
 
-  private write(job: Write): Promise<WriteResult> {
-    return this.track(this.commit(job));
+  /**
+   * Commits a batch, trying again when PostgreSQL undid all of it (a deadlock with another
+   * process's batch). Any other failure of a batch of several is retried write by write, so
+   * that a write the database refuses fails alone.
+   */
+  private async commit(jobs: Write[]): Promise<BatchOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.apply(jobs)).map((result) => ({ result }));
+      } catch (error) {
+        if (mustTryAgain(error) && attempt < MAX_TRIES) continue;
+        const failure = asStoreError(error);
+        if (jobs.length === 1 || failure instanceof StoreError) return jobs.map(() => ({ error: failure }));
+        return Promise.all(jobs.map(async (job) => (await this.commit([job]))[0]!));
+      }
+    }
   }
 
-  private async commit(job: Write): Promise<WriteResult> {
-    // Explicit, so a server whose default is SERIALIZABLE still resolves a lost race as a
-    // conflict (the UPDATE re-checks its WHERE on the winner's row) rather than an error.
-    const { connection } = await connectAnd(this.pool, (c) => c.query('BEGIN ISOLATION LEVEL READ COMMITTED'));
-    let recorded: RevisionRow;
-    let row: PageRow | undefined;
+  private async apply(jobs: Write[]): Promise<WriteResult[]> {
+    const parameters = batchParameters(jobs.map(toBatchWrite), this.clock(), this.channel);
+    const connection = await checkout(this.pool);
+    let rows: RevisionRow[];
     try {
-      row = await this.compareAndSwap(connection, job);
-      if (!row) {
-        await connection.query('ROLLBACK');
-        connection.release();
-        return CONFLICT;
-      }
-      await connection.query(statement('orderChanges', [CHANGE_ORDER_LOCK, this.changeLockKey]));
-      const content = job.kind === 'put' ? Buffer.from(job.content, 'utf8') : null;
-      const result = await connection.query(
-        statement('record', [
-          row.name,
-          row.revision,
-          row.deleted,
-          row.etag,
-          row.modified_ms,
-          row.date_shared,
-          row.size,
-          job.info.summary,
-          job.info.author,
-          content,
-          this.channel,
-        ]),
-      );
-      recorded = result.rows[0] as RevisionRow;
-      // The search index follows the current revision, in the same transaction.
-      if (job.kind === 'put') await connection.query(statement('index', [row.name, searchableText(job.content)]));
-      else await connection.query(statement('unindex', [row.name]));
-      await connection.query('COMMIT');
+      // Not repeated on a lost connection: the statement may have committed before the loss.
+      rows = (await connection.query(statement('write', parameters))).rows as RevisionRow[];
     } catch (error) {
       // Never reuse a connection in an unknown state; the pool opens a fresh one.
       connection.release(error instanceof Error ? error : true);
-      throw asStoreError(error);
+      throw error;
     }
     connection.release();
-    this.feed.committed(toChangeEvent(recorded));
-    return { ok: true, state: toState(row, job.name) };
-  }
-
-  // The UPDATE/INSERT is the compare-and-swap: it changes a row only if the page is still at
-  // the revision the caller decided on. Creation relies on the primary key, not on a read.
-  private async compareAndSwap(connection: PooledConnection, job: Write): Promise<PageRow | undefined> {
-    const now = this.clock();
-    if (job.kind === 'delete') {
-      const result = await connection.query(statement('remove', [job.name, job.expectedRevision, now]));
-      return result.rows[0] as PageRow | undefined;
+    const byName = new Map<string, RevisionRow>();
+    for (const row of rows) {
+      byName.set(row.name, row);
+      this.known.remember(toState(row, row.name));
+      this.feed.committed(toChangeEvent(row));
     }
-    const etag = revisionEtag(job.content);
-    const size = Buffer.byteLength(job.content, 'utf8');
-    const result = await connection.query(
-      job.expectedRevision === 0
-        ? statement('create', [job.name, etag, size, now])
-        : statement('replace', [job.name, job.expectedRevision, etag, size, now]),
-    );
-    return result.rows[0] as PageRow | undefined;
+    return jobs.map((job) => {
+      const row = byName.get(job.name);
+      if (row) return { ok: true, state: toState(row, job.name) };
+      this.known.forget(job.name);
+      return CONFLICT;
+    });
   }
 }
 
@@ -388,11 +404,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     feed = new ChangeFeed({
       connect: () => createListenConnection(options),
       channel,
-      readSince: (sequence, limit) => readChangesSince(pool, sequence, limit),
-      readSequence: () => readChangeSequence(pool),
+      readChange: (sequence) => readChange(pool, sequence),
     });
     await feed.start();
-    return new PostgresPageStore(pool, feed, schemaLockKey(schema), channel, options.clock ?? Date.now);
+    return new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, options);
   } catch (error) {
     await feed?.close();
     await pool.end().catch(() => undefined);

@@ -93,7 +93,6 @@ export const LATEST_VERSION = MIGRATIONS.length;
 // The first key of each two-key advisory lock; the second is derived from the schema name,
 // so stores in different schemas of one database never wait for each other.
 export const MIGRATION_LOCK = 0x6d690001;
-export const CHANGE_ORDER_LOCK = 0x6d690002;
 
 /** A stable int4 from a schema name, the second half of the store's advisory lock keys. */
 export function schemaLockKey(schema: string): number {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupCommit } from '../group-commit.js';
+import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -62,18 +62,10 @@ type WriteJob =
   | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo; now: number }
   | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo; now: number };
 
-/** One job's outcome inside a batch: a failing job is rolled back to its savepoint alone. */
-type Committed = { result: WriteResult } | { error: unknown };
-
 // The new revision's time never runs backwards within a page, and it is marked as sharing
 // its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
 const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
 const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
-
-function outcomeOf(committed: Committed): WriteResult {
-  if ('error' in committed) throw committed.error;
-  return committed.result;
-}
 
 function toState(row: PageRow | undefined, name: string): PageState {
   if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
@@ -123,7 +115,7 @@ const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_
  */
 export class SqlitePageStore implements PageStore {
   private readonly db: Database.Database;
-  private readonly writes: GroupCommit<WriteJob, Committed>;
+  private readonly writes: GroupCommit<WriteJob, BatchOutcome>;
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly statements;
   private readonly clock: () => number;
@@ -201,6 +193,10 @@ export class SqlitePageStore implements PageStore {
       since: db.prepare<[number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
+      recent: db.prepare<[number], RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT ?`),
+      pageChanges: db.prepare<[string, number, number], RevisionRow>(
+        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
+      ),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       unindex: db.prepare<[string, number], unknown>(
         'DELETE FROM page_search WHERE rowid = (SELECT seq FROM revisions WHERE name = ? AND revision = ?)',
@@ -215,7 +211,7 @@ export class SqlitePageStore implements PageStore {
     // rolled back alone; the batch commits once, and only then is anyone answered.
     const one = db.transaction((job: WriteJob) => this.applyOne(job));
     const batch = db.transaction((jobs: WriteJob[]) =>
-      jobs.map((job): Committed => {
+      jobs.map((job): BatchOutcome => {
         try {
           return { result: one(job) };
         } catch (error) {
@@ -224,7 +220,7 @@ export class SqlitePageStore implements PageStore {
       }),
     );
     this.writes = new GroupCommit((jobs) => {
-      let committed: Committed[];
+      let committed: BatchOutcome[];
       try {
         committed = batch.immediate(jobs);
       } catch (error) {
@@ -353,12 +349,12 @@ export class SqlitePageStore implements PageStore {
     return row && toRevisionInfo(row);
   }
 
-  async changeSequence(): Promise<number> {
-    return guarded(() => this.statements.sequence.get()?.seq ?? 0);
+  async recentChanges(limit: number): Promise<ChangeEvent[]> {
+    return guarded(() => this.statements.recent.all(limit)).map(toChangeEvent);
   }
 
-  async changesSince(sequence: number, limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.since.all(sequence, limit)).map(toChangeEvent);
+  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
+    return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(toChangeEvent);
   }
 
   async search(query: string, limit: number): Promise<SearchHit[]> {

@@ -18,11 +18,9 @@ const MAX_QUERY = 200;
 
 export function registerSiteRoutes(app: FastifyInstance, { store, resources, search }: WikiRouteContext): void {
   async function home(request: FastifyRequest, reply: FastifyReply) {
-    const sequence = await store.changeSequence();
-    return sendHtml(request, reply, `home\0${sequence}`, async () => {
-      const changes = await store.changesSince(Math.max(0, sequence - RECENT), RECENT);
-      return homeView(changes.reverse());
-    });
+    // Keyed by what the page is made of: a change is immutable, so its sequence names it.
+    const changes = await store.recentChanges(RECENT);
+    return sendHtml(request, reply, `home\0${changes.map((change) => change.sequence).join(',')}`, () => homeView(changes));
   }
 
   async function pageIndex(request: FastifyRequest<{ Querystring: { name?: string; after?: string } }>, reply: FastifyReply) {
@@ -31,21 +29,18 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
       // The "open or create a page" form.
       return reply.code(303).header('location', wikiPath.page(parsePageName(name.trim()))).send();
     }
-    const sequence = await store.changeSequence();
-    return sendHtml(request, reply, `index\0${sequence}\0${after ?? ''}`, async () => {
-      const { pages, more } = await store.list({ limit: INDEX_PAGE, ...(after === undefined ? {} : { after }) });
-      return pageIndexView(pages, more ? pages[pages.length - 1]?.name : undefined);
-    });
+    const { pages, more } = await store.list({ limit: INDEX_PAGE, ...(after === undefined ? {} : { after }) });
+    const next = more ? pages[pages.length - 1]?.name : undefined;
+    const key = `index\0${after ?? ''}\0${next ?? ''}\0${pages.map((page) => `${page.name}\0${page.revision}`).join('\0')}`;
+    return sendHtml(request, reply, key, () => pageIndexView(pages, next));
   }
 
   async function searchPage(request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) {
     const query = (request.query.q ?? '').trim().slice(0, MAX_QUERY);
     const validName = wikiLinkTarget(query) !== undefined;
     if (!search) return sendHtml(request, reply, `search-off\0${query}`, () => searchView(query, 'unavailable', validName));
-    const sequence = await store.changeSequence();
-    return sendHtml(request, reply, `search\0${sequence}\0${query}`, async () =>
-      searchView(query, query === '' ? [] : await search.search(query, SEARCH_LIMIT), validName),
-    );
+    const hits = query === '' ? [] : await search.search(query, SEARCH_LIMIT);
+    return sendHtml(request, reply, `search\0${query}\0${JSON.stringify(hits)}`, () => searchView(query, hits, validName));
   }
 
   async function staticFile(request: FastifyRequest, reply: FastifyReply) {

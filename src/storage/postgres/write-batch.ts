@@ -1,0 +1,169 @@
+// Group commit on PostgreSQL: the writes waiting when a batch leaves are applied by ONE
+// statement — one round trip and one commit (one WAL flush) for all of them. Each write is
+// still its own compare-and-swap: a row that lost its race is simply not returned.
+
+/** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
+export interface BatchWrite {
+  readonly name: string;
+  readonly expectedRevision: number;
+  readonly deleted: boolean;
+  readonly etag: string | null;
+  readonly size: number;
+  readonly summary: string;
+  readonly author: string;
+  /** The UTF-8 bytes of the new revision. */
+  readonly content: Buffer | null;
+  /** What the search index gets (NUL-free, bounded). */
+  readonly body: string | null;
+}
+
+const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
+
+/**
+ * $1…$9 are parallel arrays (one element per write; names unique within a batch), $10 the
+ * writer's clock, $11 the NOTIFY channel.
+ *
+ * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it.
+ * - `updated`: the CAS proper. In READ COMMITTED a row a concurrent writer changed is
+ *   re-checked against its new version (EvalPlanQual), so a lost race returns no row.
+ *   Dates never run backwards within a page, and a revision in its predecessor's second is
+ *   marked weak (RFC 9110 §8.8.2.2).
+ * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
+ *   transaction, so history and the search index can never disagree with `pages`.
+ * - The NOTIFY carries the whole change when it fits (payloads stay under 8000 bytes), else
+ *   its sequence; it is sent only if the statement commits.
+ */
+export const BATCH_WRITE_SQL = `
+WITH w AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[])
+    AS w(name, expected, gone, etag, size, summary, author, content, body)
+),
+created AS (
+  INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size)
+  SELECT w.name, 1, false, w.etag, $10::bigint, false, w.size FROM w WHERE w.expected = 0 AND NOT w.gone
+  ON CONFLICT (name) DO NOTHING
+  RETURNING ${PAGE_COLUMNS}
+),
+updated AS (
+  UPDATE pages AS p SET revision = p.revision + 1, deleted = w.gone, etag = w.etag, size = w.size,
+    modified_ms = greatest($10::bigint, p.modified_ms),
+    date_shared = (greatest($10::bigint, p.modified_ms) / 1000 = p.modified_ms / 1000)
+  FROM w
+  WHERE p.name = w.name AND w.expected > 0 AND p.revision = w.expected AND NOT (w.gone AND p.deleted)
+  RETURNING ${PAGE_COLUMNS}
+),
+changed AS (
+  SELECT * FROM created UNION ALL SELECT * FROM updated
+),
+recorded AS (
+  INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
+  SELECT c.name, c.revision, c.deleted, c.etag, c.modified_ms, c.date_shared, c.size, w.summary, w.author, w.content
+  FROM changed c JOIN w ON w.name = c.name
+  ORDER BY c.name
+  RETURNING seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author
+),
+indexed AS (
+  INSERT INTO page_search (name, body, vector)
+  SELECT w.name, w.body, to_tsvector('simple', w.body) FROM changed c JOIN w ON w.name = c.name WHERE NOT c.deleted
+  ON CONFLICT (name) DO UPDATE SET body = excluded.body, vector = excluded.vector
+),
+unindexed AS (
+  DELETE FROM page_search s USING changed c WHERE s.name = c.name AND c.deleted
+)
+SELECT r.*, pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE r.seq::text END)
+FROM recorded r, LATERAL (
+  SELECT json_build_object('seq', r.seq, 'name', r.name, 'revision', r.revision, 'etag', r.etag, 'deleted', r.deleted,
+                           'summary', r.summary, 'author', r.author, 'modified', r.modified_ms)::text AS payload
+) e`;
+
+/** The statement's parameters for a batch: arrays in the order of BATCH_WRITE_SQL. */
+export function batchParameters(writes: readonly BatchWrite[], now: number, channel: string): unknown[] {
+  return [
+    writes.map((w) => w.name),
+    writes.map((w) => w.expectedRevision),
+    writes.map((w) => w.deleted),
+    writes.map((w) => w.etag),
+    writes.map((w) => w.size),
+    writes.map((w) => w.summary),
+    writes.map((w) => w.author),
+    writes.map((w) => w.content),
+    writes.map((w) => w.body),
+    now,
+    channel,
+  ];
+}
+
+interface Waiting<Job, Result> {
+  readonly job: Job;
+  readonly resolve: (result: Result) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface BatcherOptions<Job> {
+  /** Batches on their way to the database at once; more overlap one's flush with the next one's work. */
+  readonly maxInFlight: number;
+  readonly maxBatch: number;
+  /** Jobs with the same key never share a batch (the statement wants unique page names). */
+  readonly keyOf: (job: Job) => string;
+}
+
+/**
+ * Queues jobs and hands them to `run` in batches: whatever is waiting when a slot is free
+ * leaves together. `run` answers every job of its batch, in order, or rejects for all of them.
+ */
+export class WriteBatcher<Job, Result> {
+  private queue: Waiting<Job, Result>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (jobs: Job[]) => Promise<Result[]>,
+    private readonly options: BatcherOptions<Job>,
+  ) {}
+
+  submit(job: Job): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Every request already read from the sockets joins the first batch.
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      this.run(batch.map((entry) => entry.job)).then(
+        (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
+        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+      ).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest jobs, one per key, up to maxBatch; the rest keep their places. */
+  private take(): Waiting<Job, Result>[] {
+    const batch: Waiting<Job, Result>[] = [];
+    const rest: Waiting<Job, Result>[] = [];
+    const keys = new Set<string>();
+    for (const entry of this.queue) {
+      const key = this.options.keyOf(entry.job);
+      if (batch.length < this.options.maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(entry);
+      } else {
+        rest.push(entry);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+}
