@@ -50,6 +50,17 @@ const postgres: Adapter = {
 };
 
 const NOW = 1_700_000_000_000;
+
+/** Asks until the answer is `expected`, for at most `timeoutMs`; the last answer otherwise. */
+async function settlesTo<T>(ask: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let answer = await ask();
+  while (answer !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answer = await ask();
+  }
+  return answer;
+}
 const user = (name: string, role: 'reader' | 'editor' | 'admin' = 'editor') => ({ name, role, passwordHash: `$hash-of-${name}`, now: NOW });
 
 interface ContractCase {
@@ -225,6 +236,21 @@ const CONTRACT: ContractCase[] = [
       assert.equal(await store.isProtected('Home'), false);
     },
   },
+  {
+    name: 'protecting and unprotecting through one instance is seen by the others (as by other processes)',
+    async run(backing) {
+      const one = await backing.open();
+      const other = await backing.open();
+      assert.equal(await other.isProtected('Shared'), false);
+      await one.setProtected('Shared', true, 'ana', NOW);
+      assert.equal(await one.isProtected('Shared'), true, 'at once where it was made');
+      assert.equal(await settlesTo(() => other.isProtected('Shared'), true), true, 'the other instance hears of it');
+      await one.setProtected('Shared', false, 'ana', NOW);
+      assert.equal(await settlesTo(() => other.isProtected('Shared'), false), false);
+      await other.setProtected('Back', true, 'bo', NOW);
+      assert.equal(await settlesTo(() => one.isProtected('Back'), true), true);
+    },
+  },
 ];
 
 for (const adapter of [sqlite, postgres]) {
@@ -242,6 +268,30 @@ for (const adapter of [sqlite, postgres]) {
     }
   });
 }
+
+describe('PostgreSQL: protected page names held in memory, kept in step by NOTIFY', postgres.skip === undefined ? {} : { skip: postgres.skip }, () => {
+  it('a protection made while the LISTEN connection was cut is seen once it is back', async () => {
+    if (postgres.failure !== undefined) assert.fail(postgres.failure);
+    const schema = schemas!.next();
+    const backing = backingOf(() => PostgresAccountStore.open({ url: POSTGRES_URL, schema, poolSize: 2 }), () => schemas!.drop(schema));
+    try {
+      const one = await backing.open();
+      const other = await backing.open();
+      assert.equal(await other.isProtected('Cut'), false, 'the first question starts the listener');
+      const listener = `LISTEN "midair_protection.${schema}"`;
+      const listening = async () => (await schemas!.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1', [listener]))[0]!.n;
+      assert.equal(await settlesTo(listening, 1), 1, 'one instance listens (only the one that was asked)');
+      await schemas!.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [listener]);
+      await one.setProtected('Cut', true, 'ana', NOW);
+      assert.equal(await settlesTo(() => other.isProtected('Cut'), true), true, 'known again: asked of the database, then reloaded');
+      assert.equal(await settlesTo(listening, 1), 1, 'the listener reconnected');
+      await one.setProtected('Cut', false, 'ana', NOW);
+      assert.equal(await settlesTo(() => other.isProtected('Cut'), false), false);
+    } finally {
+      await backing.dispose();
+    }
+  });
+});
 
 describe('the SQLite account store beside the page store', () => {
   it('shares the file with a running page store, which keeps its lock, and the pages are untouched', async () => {

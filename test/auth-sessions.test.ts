@@ -296,4 +296,45 @@ describe('accounts shared by processes on PostgreSQL', postgresTestOptions(), ()
       removeDir(dataDir);
     }
   });
+
+  it('a page the admin tool protects is refused to editors on every process at once; admins still write', async () => {
+    const databaseUrl = await serverSchema(schemas);
+    const dataDir = tempDir();
+    await addUser({ dataDir, databaseUrl }, 'eda', 'editor');
+    await addUser({ dataDir, databaseUrl }, 'ada', 'admin');
+    const [one, two] = await Promise.all([
+      startServer({ args: ['--auth', 'accounts'], env: { DATABASE_URL: databaseUrl } }),
+      startServer({ args: ['--auth', 'accounts'], env: { DATABASE_URL: databaseUrl } }),
+    ]);
+    try {
+      const editor = await createToken(one.url, await signIn(one.url, 'eda'), 'editor');
+      const admin = await createToken(two.url, await signIn(two.url, 'ada'), 'admin');
+      let etag = (await putPage(one.url, 'Rules', 'one\n', { 'if-none-match': '*', ...bearer(editor) })).headers.etag!;
+      // Each process has answered a write to the page, so each holds the names of protected pages in memory.
+      etag = (await putPage(two.url, 'Rules', 'two\n', { 'if-match': etag, ...bearer(editor) })).headers.etag!;
+      assert.equal((await runAdmin({ dataDir, databaseUrl }, ['page', 'protect', 'Rules'])).code, 0);
+      // At once, before any notification need have arrived: the write statement checks protection itself.
+      for (const server of [one, two]) {
+        const refused = await putPage(server.url, 'Rules', 'editor\n', { 'if-match': etag, ...bearer(editor) });
+        assert.equal(refused.status, 403, server.url);
+        assert.equal(refused.json()['code'], 'page-protected');
+      }
+      const byAdmin = await putPage(one.url, 'Rules', 'admin\n', { 'if-match': etag, ...bearer(admin) });
+      assert.equal(byAdmin.status, 200);
+      assert.equal((await runAdmin({ dataDir, databaseUrl }, ['page', 'unprotect', 'Rules'])).code, 0);
+      // Unprotecting is heard by notification: the process lets the editor in within moments.
+      const deadline = Date.now() + 5000;
+      let again = await putPage(two.url, 'Rules', 'editor again\n', { 'if-match': byAdmin.headers.etag!, ...bearer(editor) });
+      while (again.status === 403 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        again = await putPage(two.url, 'Rules', 'editor again\n', { 'if-match': byAdmin.headers.etag!, ...bearer(editor) });
+      }
+      assert.equal(again.status, 200);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+      removeDir(one.dataDir);
+      removeDir(two.dataDir);
+      removeDir(dataDir);
+    }
+  });
 });

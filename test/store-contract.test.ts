@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { AccountStore } from '../src/storage/accounts.js';
+import { PostgresAccountStore } from '../src/storage/postgres/postgres-accounts.js';
 import { openPostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { LATEST_VERSION } from '../src/storage/postgres/schema.js';
 import { revisionEtag } from '../src/storage/revision-etag.js';
+import { SqliteAccountStore } from '../src/storage/sqlite/sqlite-accounts.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
 import { type ChangeEvent, type PageState, type PageStore, SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError, type WriteResult } from '../src/storage/store.js';
 import { type Backing as SharedBacking, backingOf, postgresVerdict } from './support/backing.js';
@@ -29,7 +32,25 @@ interface OpenOptions {
   readonly clock?: () => number;
 }
 
-type Backing = SharedBacking<PageStore, OpenOptions>;
+/** A place the data lives; `accounts` opens the account store beside it (page protection). */
+type Backing = SharedBacking<PageStore, OpenOptions> & { accounts(): Promise<AccountStore> };
+
+/** Adds the account store of the same place, closed before the place is removed. */
+function withAccounts(pages: SharedBacking<PageStore, OpenOptions>, open: () => Promise<AccountStore>): Backing {
+  const opened: AccountStore[] = [];
+  return {
+    open: (options) => pages.open(options),
+    async accounts() {
+      const accounts = await open();
+      opened.push(accounts);
+      return accounts;
+    },
+    async dispose() {
+      await Promise.allSettled(opened.map((accounts) => accounts.close()));
+      await pages.dispose();
+    },
+  };
+}
 
 interface Adapter {
   readonly name: string;
@@ -53,11 +74,12 @@ const sqlite: Adapter = {
   async fresh() {
     const dir = mkdtempSync(join(tmpdir(), 'midair-contract-'));
     const file = join(dir, 'midair.sqlite3');
-    return backingOf(
+    const pages = backingOf<PageStore, OpenOptions>(
       // Cases open several instances of one file, as --workers does: each is opened shared.
       async (options) => new SqlitePageStore(file, { shared: true, ...(options.clock ? { clock: options.clock } : {}) }),
       async () => rmSync(dir, { recursive: true, force: true }),
     );
+    return withAccounts(pages, async () => new SqliteAccountStore(file));
   },
 };
 
@@ -66,7 +88,7 @@ const postgresReach = await probePostgres(POSTGRES_URL, 2000);
 const schemas = postgresReach.reachable ? new TestSchemas(POSTGRES_URL) : undefined;
 
 function postgresBacking(schema: string): Backing {
-  return backingOf(
+  const pages = backingOf<PageStore, OpenOptions>(
     (options) =>
       openPostgresStore({
         url: POSTGRES_URL,
@@ -76,6 +98,7 @@ function postgresBacking(schema: string): Backing {
       }),
     () => schemas!.drop(schema),
   );
+  return withAccounts(pages, () => PostgresAccountStore.open({ url: POSTGRES_URL, schema, poolSize: 2 }));
 }
 
 const postgres: Adapter = {
@@ -604,6 +627,36 @@ const CONTRACT: readonly ContractCase[] = [
       await waitFor(() => events.length >= 40, 'forty change events');
       await sleep(200);
       assert.deepEqual(sortedBySequence(events), await allChanges(store));
+    },
+  },
+  {
+    name: 'a guarded write (unlessProtected) to a protected page is refused as protected, before any conflict; unguarded ones commit',
+    async run(backing) {
+      const store = await backing.open();
+      const accounts = await backing.accounts();
+      const guarded = (summary: string) => ({ ...by(summary), unlessProtected: true });
+      const PROTECTED = { ok: false, reason: 'protected' };
+      committed(await store.put('Locked', 'v1', 0, by('v1')));
+      committed(await store.put('Free', 'f1', 0, by('f1')));
+      await accounts.setProtected('Locked', true, 'ana', 1);
+      await accounts.setProtected('Unborn', true, 'ana', 1);
+      assert.deepEqual(await store.put('Locked', 'v2', 1, guarded('current')), PROTECTED);
+      assert.deepEqual(await store.put('Locked', 'v2', 7, guarded('stale')), PROTECTED, 'protected wins over a stale revision');
+      assert.deepEqual(await store.delete('Locked', 1, guarded('delete')), PROTECTED);
+      assert.deepEqual(await store.put('Unborn', 'x', 0, guarded('create')), PROTECTED, 'a protected name cannot be created');
+      // Together, as one batch would take them: only the guarded write to the protected page fails.
+      const [refused, free, admin] = await Promise.all([
+        store.put('Locked', 'guarded', 1, guarded('guarded')),
+        store.put('Free', 'f2', 1, guarded('free')),
+        store.put('Locked', 'by an admin', 1, by('admin')),
+      ]);
+      assert.deepEqual(refused, PROTECTED);
+      assert.equal(committed(free).revision, 2);
+      assert.equal(committed(admin).revision, 2);
+      assert.equal(await store.content('Locked', 2), 'by an admin');
+      assert.equal((await store.history('Locked', { limit: 10 })).length, 2, 'no refused write left a revision');
+      await accounts.setProtected('Locked', false, 'ana', 2);
+      assert.equal(committed(await store.put('Locked', 'v3', 2, guarded('after'))).revision, 3);
     },
   },
   {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { HttpProblem } from '../src/http/errors.js';
 import { ResourceTable } from '../src/http/resources.js';
 import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
@@ -33,7 +34,7 @@ const dataDir = tempDir();
 before(async () => {
   store = await openStore({ dataDir });
   app = Fastify({ exposeHeadRoutes: false });
-  await registerWikiRoutes(app, { store, resources: new ResourceTable(), author: () => 'tester', search: fake });
+  await registerWikiRoutes(app, { store, resources: new ResourceTable(), writer: () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') }), search: fake });
   address = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 after(async () => {

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthMode, RateLimitSetting } from '../config.js';
+import type { Writer } from '../http/conditional-write.js';
 import { HttpProblem } from '../http/errors.js';
 import { parsePageName } from '../http/page-name.js';
 import type { AccountStore, User } from '../storage/accounts.js';
@@ -37,7 +38,8 @@ export interface Auth {
   readonly accounts: AccountStore | undefined;
   readonly sessions: Sessions | undefined;
   readonly tokens: ApiTokens | undefined;
-  author(request: FastifyRequest): string;
+  /** The request's writer: its author's name, and whether protected pages are barred to it. */
+  writer(request: FastifyRequest): Writer;
   /** Checks a name and password under the sign-in rate limits; the user, or undefined. */
   signIn(request: FastifyRequest, name: string, password: string): Promise<User | undefined>;
   /** Ends the request's session if it has one, starts a new one for `user`, and sets its cookie. */
@@ -196,7 +198,18 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     accounts,
     sessions,
     tokens,
-    author: authorOf,
+    writer(request) {
+      const principal = principalOf(request);
+      const role = principal.kind === 'anonymous' ? undefined : principal.user.role;
+      return {
+        author: authorOf(request),
+        unlessProtected: accounts !== undefined && protectionMatters(role),
+        protectedRefusal() {
+          const verdict = decideAccess(mode, role, 'page-write', true);
+          return verdict.allowed ? new HttpProblem('page-protected', 'This page is protected: only admins may edit it.') : refusal(verdict, mode, true);
+        },
+      };
+    },
     async signIn(request, name, password) {
       if (!accounts) return undefined;
       await perAddress.hit(request);

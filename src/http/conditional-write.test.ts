@@ -1,5 +1,5 @@
-// Unit tests of the write path's use of a stale state hint (PageStore.lastKnown): a hint may
-// save a read, but never decide a refusal, and never let a write commit on a moved page.
+// Unit tests of the write path: its use of a stale state hint (PageStore.lastKnown), which may
+// save a read but never decide a refusal; and a write the store refuses as protected.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PageState, PageStore, WriteResult } from '../storage/store.js';
@@ -64,5 +64,31 @@ describe('conditionalWrite with a state hint', () => {
     const outcome = await conditionalWrite(store, 'P', 'DELETE', { 'if-match': '"e"' }, write);
     assert.equal(outcome.before.revision, 5);
     assert.deepEqual(counts, { heads: 1, swaps: 1 });
+  });
+});
+
+describe('conditionalWrite when the store finds the page protected', () => {
+  const refusedAsProtected = async (): Promise<WriteResult> => ({ ok: false, reason: 'protected' });
+
+  it('answers with the writer’s refusal, without retrying', async () => {
+    const { store, counts } = fakeStore(state(3, '"c"'), undefined);
+    let swaps = 0;
+    const write = async () => {
+      swaps++;
+      return refusedAsProtected();
+    };
+    const mine = new HttpProblem('unauthorized', 'sign in as an admin');
+    await assert.rejects(conditionalWrite(store, 'P', 'PUT', { 'if-match': '"c"' }, write, { protectedRefusal: () => mine }), (error: unknown) => error === mine);
+    assert.equal(swaps, 1, 'a protection is not a lost race: no second attempt');
+    assert.equal(counts.heads, 1);
+  });
+
+  it('without a refusal of its own: 403 page-protected', async () => {
+    const { store } = fakeStore(state(3, '"c"'), undefined);
+    await assert.rejects(conditionalWrite(store, 'P', 'DELETE', { 'if-match': '"c"' }, refusedAsProtected), (error: unknown) => {
+      assert.ok(error instanceof HttpProblem);
+      assert.equal(error.code, 'page-protected');
+      return true;
+    });
   });
 });

@@ -13,6 +13,26 @@ const MAX_ATTEMPTS = 16;
 
 export type WriteOutcome = { before: PageState; after: PageState };
 
+/** Who writes: what the store records, and what guards the write. */
+export interface Writer {
+  readonly author: string;
+  /** Protected pages are not this writer's to edit; the store re-checks in the write's transaction. */
+  readonly unlessProtected: boolean;
+  /** The answer when the store refused the write because the page is protected. */
+  protectedRefusal(): HttpProblem;
+}
+
+export interface WriteOptions {
+  /** Replaces a 412/428 refusal, e.g. with a merge proposal. */
+  readonly onRefused?: (problem: HttpProblem, state: PageState) => Promise<HttpProblem>;
+  /** The answer when the store refused the write because the page is protected (WriteInfo.unlessProtected). */
+  readonly protectedRefusal?: () => HttpProblem;
+}
+
+function protectedPage(name: string): HttpProblem {
+  return new HttpProblem('page-protected', `The page "${name}" is protected: only admins may edit it.`);
+}
+
 function currentOfState(state: PageState) {
   return {
     exists: state.exists,
@@ -49,7 +69,7 @@ export async function conditionalWrite(
   method: 'PUT' | 'DELETE',
   headers: IncomingHttpHeaders,
   write: (state: PageState) => Promise<WriteResult>,
-  onRefused?: (problem: HttpProblem, state: PageState) => Promise<HttpProblem>,
+  { onRefused, protectedRefusal }: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const decide = (state: PageState) => evaluatePreconditions({ method, headers }, currentOfState(state), { requirePrecondition: true });
   for (let attempt = 1; ; attempt++) {
@@ -72,6 +92,7 @@ export async function conditionalWrite(
     }
     const result = await write(state);
     if (result.ok) return { before: state, after: result.state };
+    if (result.reason === 'protected') throw protectedRefusal?.() ?? protectedPage(name);
     if (attempt >= MAX_ATTEMPTS) {
       const latest = await store.head(name);
       const etag = latest.exists ? latest.etag! : null;

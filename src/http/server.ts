@@ -99,7 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const context = { store: options.store, resources, author: auth.author };
+  const context = { store: options.store, resources, writer: auth.writer };
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);

@@ -40,15 +40,23 @@ export interface PageSummary {
 export interface WriteInfo {
   readonly summary: string;
   readonly author: string;
+  /**
+   * The writer may not edit protected pages: the write commits only if the page is not
+   * protected, checked inside the write's own transaction (so a protection made after the
+   * caller's own check still holds).
+   */
+  readonly unlessProtected?: boolean;
 }
 
 /**
  * A conditional write either commits against the revision the caller decided on, or
- * reports that the page moved on. `expectedRevision` is the compare in compare-and-swap.
+ * reports that the page moved on ('conflict') or is protected against this writer
+ * ('protected', which wins over 'conflict'). `expectedRevision` is the compare in
+ * compare-and-swap.
  */
 export type WriteResult =
   | { readonly ok: true; readonly state: PageState }
-  | { readonly ok: false; readonly reason: 'conflict' };
+  | { readonly ok: false; readonly reason: 'conflict' | 'protected' };
 
 export interface ListOptions {
   readonly limit: number;

@@ -3,6 +3,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/plugin.js';
+import type { Writer } from '../http/conditional-write.js';
 import type { ResourceTable } from '../http/resources.js';
 import { registerPageEventRoutes } from '../http/routes/page-events.js';
 import type { PageStore } from '../storage/store.js';
@@ -19,7 +20,7 @@ import { asPageSearch, type PageSearch } from './search.js';
 export interface WikiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
-  readonly author: (request: FastifyRequest) => string;
+  readonly writer: (request: FastifyRequest) => Writer;
   /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
   readonly search?: PageSearch;
   /** Milliseconds between heartbeats on event streams (15 s by default). */
@@ -44,7 +45,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     const routes = {
       store: context.store,
       resources: context.resources,
-      author: context.author,
+      writer: context.writer,
       renderer: new RevisionRenderer(context.store),
       search: context.search ?? asPageSearch(context.store),
       maxPageBytes,

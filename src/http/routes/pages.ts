@@ -5,7 +5,7 @@ import { findRevisionByEtag, mergeEdits } from '../../merge/index.js';
 import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
 import { equivalentEtags } from '../content-coding.js';
-import { conditionalWrite } from '../conditional-write.js';
+import { conditionalWrite, type Writer } from '../conditional-write.js';
 import { parseEditSummary } from '../edit-summary.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
@@ -17,7 +17,7 @@ import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js'
 export interface PageRouteContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
-  readonly author: (request: FastifyRequest) => string;
+  readonly writer: (request: FastifyRequest) => Writer;
 }
 
 type NameRequest = FastifyRequest<{ Params: { name: string } }>;
@@ -50,7 +50,7 @@ async function withMergeProposal(store: PageStore, name: string, problem: HttpPr
   return new HttpProblem(problem.code, detail, { ...problem.extensions, merge }, problem.headers);
 }
 
-export function registerPageRoutes(app: FastifyInstance, { store, resources, author }: PageRouteContext): void {
+export function registerPageRoutes(app: FastifyInstance, { store, resources, writer }: PageRouteContext): void {
   async function readPage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
     const state = await store.head(name);
@@ -70,15 +70,12 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, aut
   async function putPage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
     const content = typeof request.body === 'string' ? request.body : '';
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: author(request) };
-    const { before, after } = await conditionalWrite(
-      store,
-      name,
-      'PUT',
-      request.headers,
-      (state) => store.put(name, content, state.revision, info),
-      (problem, state) => withMergeProposal(store, name, problem, state, request.headers['if-match'], content),
-    );
+    const by = writer(request);
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) => store.put(name, content, state.revision, info), {
+      onRefused: (problem, state) => withMergeProposal(store, name, problem, state, request.headers['if-match'], content),
+      protectedRefusal: by.protectedRefusal,
+    });
     reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
     if (!before.exists) reply.code(201).header('location', pageUrl(name));
     return reply.type('application/json; charset=utf-8').header('x-content-type-options', 'nosniff').send(writtenBody(after));
@@ -86,8 +83,9 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, aut
 
   async function deletePage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: author(request) };
-    await conditionalWrite(store, name, 'DELETE', request.headers, (state) => store.delete(name, state.revision, info));
+    const by = writer(request);
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    await conditionalWrite(store, name, 'DELETE', request.headers, (state) => store.delete(name, state.revision, info), { protectedRefusal: by.protectedRefusal });
     return reply.code(204).send();
   }
 

@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../store.js';
-import { type ListenConnection, quoteIdentifier } from './driver.js';
+import { ChannelListener } from './channel-listener.js';
+import type { ListenConnection } from './driver.js';
 
 type Listener = (event: ChangeEvent) => void;
 type Missed = () => void;
@@ -12,8 +13,6 @@ export interface ChangeFeedSource {
   readChange(sequence: number): Promise<ChangeEvent | undefined>;
 }
 
-const FIRST_RETRY_MS = 250;
-const LAST_RETRY_MS = 5000;
 /** Sequences remembered as delivered: far more than can be in flight between a commit and its NOTIFY. */
 const REMEMBERED = 16_384;
 
@@ -54,14 +53,20 @@ function parsePayload(payload: string | undefined): ChangeEvent | number | undef
 export class ChangeFeed {
   private readonly listeners = new Map<Listener, Missed | undefined>();
   private readonly delivered = new Set<number>();
-  private connection: ListenConnection | undefined;
-  private readonly reconnecting = new Backoff();
-  private closed = false;
+  private readonly listener: ChannelListener;
 
-  constructor(private readonly source: ChangeFeedSource) {}
+  constructor(private readonly source: ChangeFeedSource) {
+    this.listener = new ChannelListener({
+      connect: () => source.connect(),
+      channel: source.channel,
+      notified: (payload) => this.noticed(payload),
+      // Whatever committed while nobody was listening is not known here.
+      resumed: () => this.missed(),
+    });
+  }
 
-  async start(): Promise<void> {
-    await this.listen();
+  start(): Promise<void> {
+    return this.listener.start();
   }
 
   subscribe(listener: Listener, missed?: Missed): () => void {
@@ -76,12 +81,8 @@ export class ChangeFeed {
     if (this.remember(event.sequence)) this.emit(event);
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.reconnecting.cancel();
-    const connection = this.connection;
-    this.connection = undefined;
-    await Promise.allSettled([connection?.end()]);
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   /** False when the sequence was delivered already. */
@@ -126,64 +127,5 @@ export class ChangeFeed {
         process.emitWarning(`A page-change listener threw: ${error instanceof Error ? error.stack : String(error)}`);
       }
     }
-  }
-
-  private async listen(): Promise<void> {
-    const connection = this.source.connect();
-    const lost = () => {
-      if (this.connection !== connection) return;
-      this.connection = undefined;
-      if (!this.closed) this.reconnecting.schedule(() => void this.reconnect());
-    };
-    connection.on('notification', (message) => {
-      if (message.channel === this.source.channel) this.noticed(message.payload);
-    });
-    connection.on('error', lost);
-    connection.on('end', lost);
-    try {
-      await connection.connect();
-      await connection.query(`LISTEN ${quoteIdentifier(this.source.channel)}`);
-    } catch (error) {
-      await connection.end().catch(() => undefined);
-      throw error;
-    }
-    if (this.closed) {
-      await connection.end().catch(() => undefined);
-      return;
-    }
-    this.connection = connection;
-  }
-
-  private async reconnect(): Promise<void> {
-    try {
-      await this.listen();
-      this.reconnecting.reset();
-    } catch {
-      if (!this.closed) this.reconnecting.schedule(() => void this.reconnect());
-      return;
-    }
-    // Whatever committed while nobody was listening is not known here.
-    this.missed();
-  }
-}
-
-/** One pending retry at a time, waiting twice as long after each failure, up to a limit. */
-class Backoff {
-  private timer: NodeJS.Timeout | undefined;
-  private delayMs = FIRST_RETRY_MS;
-
-  schedule(action: () => void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(action, this.delayMs);
-    this.delayMs = Math.min(this.delayMs * 2, LAST_RETRY_MS);
-  }
-
-  reset(): void {
-    this.delayMs = FIRST_RETRY_MS;
-  }
-
-  cancel(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
   }
 }

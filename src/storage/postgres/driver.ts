@@ -1,5 +1,6 @@
 // The slice of node-postgres the store uses, declared structurally, and the one place that
 // turns PostgresStoreOptions into pool and client settings.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export interface SqlResult<Row> {
@@ -126,4 +127,10 @@ export function createListenConnection(options: PostgresStoreOptions): ListenCon
 
 export function quoteIdentifier(name: string): string {
   return pg.escapeIdentifier(name);
+}
+
+/** A NOTIFY channel of one schema: at most 63 bytes, the limit of an identifier. */
+export function channelName(prefix: string, schema: string): string {
+  const channel = `${prefix}.${schema}`;
+  return Buffer.byteLength(channel) <= 63 ? channel : `${prefix}.${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
 }

@@ -1,6 +1,7 @@
 // The account store in PostgreSQL: the same database and schema as the page store, with a
-// small pool of its own. Nothing is cached in the process, so a revoked token, a disabled
-// user or a role change is seen by every process at its next request.
+// small pool of its own. Users, sessions and tokens are not cached in the process, so a revoked
+// token, a disabled user or a role change is seen by every process at its next request. The
+// names of protected pages are (protected-names.ts), kept in step by NOTIFY.
 import {
   type AccountStore,
   AccountStoreError,
@@ -14,8 +15,9 @@ import {
   type UserChangeResult,
   type UserWithPassword,
 } from '../accounts.js';
-import { type ConnectionPool, createPool, type PooledConnection, type PostgresStoreOptions } from './driver.js';
+import { channelName, type ConnectionPool, createListenConnection, createPool, type PooledConnection, type PostgresStoreOptions } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
+import { ProtectedNames } from './protected-names.js';
 import { migrate } from './schema.js';
 
 // BIGINT columns arrive as strings.
@@ -92,8 +94,11 @@ const SQL = {
   removeToken: 'DELETE FROM api_tokens WHERE user_id = $1 AND id = $2',
   removeTokensOf: 'DELETE FROM api_tokens WHERE user_id = $1',
   protection: 'SELECT name, protected_by, since_ms FROM page_protection WHERE name = $1',
-  protect: 'INSERT INTO page_protection (name, protected_by, since_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
-  unprotect: 'DELETE FROM page_protection WHERE name = $1',
+  // Each change tells every process's ProtectedNames, from its own transaction ($4, $2: the channel).
+  protect: `WITH added AS (INSERT INTO page_protection (name, protected_by, since_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING)
+            SELECT pg_notify($4, '+' || $1)`,
+  unprotect: `WITH removed AS (DELETE FROM page_protection WHERE name = $1) SELECT pg_notify($2, '-' || $1)`,
+  protectedNames: 'SELECT name FROM page_protection',
   protectedPages: 'SELECT name, protected_by, since_ms FROM page_protection ORDER BY name',
 } as const;
 
@@ -105,19 +110,32 @@ export interface PostgresAccountStoreOptions extends Pick<PostgresStoreOptions, 
 }
 
 export class PostgresAccountStore implements AccountStore {
-  private constructor(private readonly pool: ConnectionPool) {}
+  private readonly protectedNames: ProtectedNames;
+
+  private constructor(
+    private readonly pool: ConnectionPool,
+    private readonly channel: string,
+    options: PostgresAccountStoreOptions,
+  ) {
+    this.protectedNames = new ProtectedNames({
+      connect: () => createListenConnection(options),
+      channel,
+      load: async () => (await this.query<{ name: string }>('protectedNames', [])).rows.map((row) => row.name),
+    });
+  }
 
   /** Connects and brings the schema up to date (the page store's migrations include the account tables). */
   static async open(options: PostgresAccountStoreOptions): Promise<PostgresAccountStore> {
     const pool = createPool({ ...options, poolSize: options.poolSize ?? 4, applicationName: 'midair-accounts' });
     pool.on('error', () => undefined);
+    let schema: string;
     try {
-      await migrate(pool, options.schema);
+      schema = await migrate(pool, options.schema);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw asStoreError(error);
     }
-    return new PostgresAccountStore(pool);
+    return new PostgresAccountStore(pool, channelName('midair_protection', schema), options);
   }
 
   private async query<Row>(name: StatementName, values: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
@@ -248,7 +266,7 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async isProtected(page: string): Promise<boolean> {
-    return (await this.query('protection', [page])).rows.length > 0;
+    return this.protectedNames.has(page) ?? (await this.query('protection', [page])).rows.length > 0;
   }
 
   async protection(page: string): Promise<ProtectedPage | undefined> {
@@ -257,8 +275,9 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async setProtected(page: string, protect: boolean, by: string, now: number): Promise<void> {
-    if (protect) await this.query('protect', [page, by, now]);
-    else await this.query('unprotect', [page]);
+    if (protect) await this.query('protect', [page, by, now, this.channel]);
+    else await this.query('unprotect', [page, this.channel]);
+    this.protectedNames.committed(page, protect);
   }
 
   async protectedPages(): Promise<ProtectedPage[]> {
@@ -269,7 +288,10 @@ export class PostgresAccountStore implements AccountStore {
   private closing: Promise<void> | undefined;
 
   close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= (async () => {
+      await this.protectedNames.close();
+      await this.pool.end();
+    })();
     return this.closing;
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -17,6 +16,7 @@ import { searchTerms } from '../search-terms.js';
 import { type BatchOutcome, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
+  channelName,
   type ConnectionPool,
   createListenConnection,
   createPool,
@@ -67,10 +67,6 @@ const SQL = {
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
-  // $1 name, $2 text to index
-  index: `INSERT INTO page_search (name, body, vector) VALUES ($1, $2, to_tsvector('simple', $2))
-          ON CONFLICT (name) DO UPDATE SET body = excluded.body, vector = excluded.vector`,
-  unindex: 'DELETE FROM page_search WHERE name = $1',
   // $1 words, $2 limit, $3 ts_headline options
   search: `SELECT name, ts_headline('simple', body, q, $3) AS snippet, -ts_rank(vector, q) AS rank
            FROM page_search, plainto_tsquery('simple', $1) AS q
@@ -79,6 +75,7 @@ const SQL = {
   pageChanges: `SELECT ${REVISION_COLUMNS} FROM revisions
                 WHERE name = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3`,
   change: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq = $1::bigint`,
+  isProtected: 'SELECT 1 FROM page_protection WHERE name = $1',
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -167,17 +164,12 @@ function toChangeEvent(row: RevisionRow): ChangeEvent {
   };
 }
 
-/** The NOTIFY channel of one schema (at most 63 bytes, the limit of an identifier). */
-function channelFor(schema: string): string {
-  const channel = `midair_changes.${schema}`;
-  return Buffer.byteLength(channel) <= 63 ? channel : `midair_changes.${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
-}
-
 type Write =
   | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo }
   | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo };
 
 const CONFLICT: WriteResult = { ok: false, reason: 'conflict' };
+const PROTECTED: WriteResult = { ok: false, reason: 'protected' };
 
 // Nothing was applied, and a second try may well succeed (PostgreSQL manual, appendix A).
 const TRY_AGAIN_SQLSTATES = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
@@ -189,7 +181,13 @@ function mustTryAgain(error: unknown): boolean {
 }
 
 function toBatchWrite(job: Write): BatchWrite {
-  const base = { name: job.name, expectedRevision: job.expectedRevision, summary: job.info.summary, author: job.info.author };
+  const base = {
+    name: job.name,
+    expectedRevision: job.expectedRevision,
+    summary: job.info.summary,
+    author: job.info.author,
+    guarded: job.info.unlessProtected ?? false,
+  };
   if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null };
   return {
     ...base,
@@ -354,7 +352,7 @@ export class PostgresPageStore implements PageStore {
   private async commit(jobs: Write[]): Promise<BatchOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.apply(jobs)).map((result) => ({ result }));
+        return await this.apply(jobs);
       } catch (error) {
         if (mustTryAgain(error) && attempt < MAX_TRIES) continue;
         const failure = asStoreError(error);
@@ -364,7 +362,7 @@ export class PostgresPageStore implements PageStore {
     }
   }
 
-  private async apply(jobs: Write[]): Promise<WriteResult[]> {
+  private async apply(jobs: Write[]): Promise<BatchOutcome[]> {
     const parameters = batchParameters(jobs.map(toBatchWrite), this.clock(), this.channel);
     const connection = await checkout(this.pool);
     let rows: RevisionRow[];
@@ -383,12 +381,21 @@ export class PostgresPageStore implements PageStore {
       this.known.remember(toState(row, row.name));
       this.feed.committed(toChangeEvent(row));
     }
-    return jobs.map((job) => {
-      const row = byName.get(job.name);
-      if (row) return { ok: true, state: toState(row, job.name) };
-      this.known.forget(job.name);
-      return CONFLICT;
-    });
+    // The batch has committed: from here on, nothing may fail the writes it holds.
+    return Promise.all(
+      jobs.map(async (job): Promise<BatchOutcome> => {
+        const row = byName.get(job.name);
+        if (row) return { result: { ok: true, state: toState(row, job.name) } };
+        this.known.forget(job.name);
+        if (!job.info.unlessProtected) return { result: CONFLICT };
+        // Rare: a guarded write that did not commit lost a race or met a protection.
+        try {
+          return { result: (await select(this.pool, 'isProtected', [job.name])).length > 0 ? PROTECTED : CONFLICT };
+        } catch (error) {
+          return { error: asStoreError(error) };
+        }
+      }),
+    );
   }
 }
 
@@ -400,7 +407,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let feed: ChangeFeed | undefined;
   try {
     const schema = await migrate(pool, options.schema);
-    const channel = channelFor(schema);
+    const channel = channelName('midair_changes', schema);
     feed = new ChangeFeed({
       connect: () => createListenConnection(options),
       channel,

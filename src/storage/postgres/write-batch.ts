@@ -15,14 +15,18 @@ export interface BatchWrite {
   readonly content: Buffer | null;
   /** What the search index gets (NUL-free, bounded). */
   readonly body: string | null;
+  /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
+  readonly guarded: boolean;
 }
 
 const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
 
 /**
- * $1…$9 are parallel arrays (one element per write; names unique within a batch), $10 the
- * writer's clock, $11 the NOTIFY channel.
+ * $1…$9 and $12 are parallel arrays (one element per write; names unique within a batch),
+ * $10 the writer's clock, $11 the NOTIFY channel.
  *
+ * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
+ *   from lost races afterwards.
  * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it.
  * - `updated`: the CAS proper. In READ COMMITTED a row a concurrent writer changed is
  *   re-checked against its new version (EvalPlanQual), so a lost race returns no row.
@@ -35,8 +39,9 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[])
-    AS w(name, expected, gone, etag, size, summary, author, content, body)
+  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[])
+    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded)
+  WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
   INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size)
@@ -90,6 +95,7 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     writes.map((w) => w.body),
     now,
     channel,
+    writes.map((w) => w.guarded),
   ];
 }
 

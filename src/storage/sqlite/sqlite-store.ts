@@ -198,6 +198,7 @@ export class SqlitePageStore implements PageStore {
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
       ),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
       unindex: db.prepare<[string, number], unknown>(
         'DELETE FROM page_search WHERE rowid = (SELECT seq FROM revisions WHERE name = ? AND revision = ?)',
       ),
@@ -258,6 +259,7 @@ export class SqlitePageStore implements PageStore {
   // changes a row only if the page is still at the revision the caller decided on.
   private applyOne(job: WriteJob): WriteResult {
     const s = this.statements;
+    if (job.info.unlessProtected && s.isProtected.get(job.name) !== undefined) return { ok: false, reason: 'protected' };
     const params = { name: job.name, expected: job.expectedRevision, now: job.now };
     let row: PageRow | undefined;
     let content: string | null = null;

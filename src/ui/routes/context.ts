@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Writer } from '../../http/conditional-write.js';
 import type { ResourceTable } from '../../http/resources.js';
 import type { PageStore } from '../../storage/store.js';
 import type { RevisionRenderer } from '../page-render.js';
@@ -8,7 +9,7 @@ import type { PageSearch } from '../search.js';
 export interface WikiRouteContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
-  readonly author: (request: FastifyRequest) => string;
+  readonly writer: (request: FastifyRequest) => Writer;
   readonly renderer: RevisionRenderer;
   readonly search: PageSearch | undefined;
   /** The largest page, in bytes (the server's body limit). */

@@ -50,7 +50,7 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
 }
 
 export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
-  const { store, resources, renderer, author } = context;
+  const { store, resources, renderer, writer } = context;
 
   async function readPage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
@@ -177,7 +177,9 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     // baseEtag is applied exactly as the API applies If-Match; empty means create-only.
     const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
     try {
-      await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, { summary, author: author(request) }));
+      const by = writer(request);
+      const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
+      await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
     } catch (error) {
       if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
       const { status, page } = collisionPage(await describeCollision(store, { name, mine: text, summary, baseEtag, draftBase }));
