@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { BATCH_WRITE_SQL } from '../src/storage/postgres/write-batch.js';
 import { LOAD_CPU, atCleanup, runToEnd, spawnPinned, which } from './processes.js';
 import { type Measurement, percentile } from './results.js';
 
@@ -93,13 +94,42 @@ WHERE name = 'pgbench-' || :client_id AND revision = :expected
 RETURNING revision AS expected \\gset
 `;
 
+/**
+ * midair's whole write (src/storage/postgres/write-batch.ts: the compare-and-swap, the
+ * revision row with its content, the search index and the NOTIFY) for one page, one write per
+ * transaction: what the database costs for each write midair makes, without its batching.
+ */
+export function wholeWriteScript(channel: string): string {
+  const text = `'# pgbench write ' || random() || E'\\n' || repeat('x', :bytes - 64)`;
+  const one: Record<string, string> = {
+    '1': `ARRAY['pgbench-' || :client_id]`,
+    '2': 'ARRAY[:expected]::bigint[]',
+    '3': 'ARRAY[false]',
+    '4': 'ARRAY[md5(random()::text)]',
+    '5': 'ARRAY[:bytes]::int[]',
+    '6': `ARRAY['pgbench']`,
+    '7': `ARRAY['pgbench']`,
+    '8': `ARRAY[convert_to(${text}, 'UTF8')]`,
+    '9': `ARRAY[${text}]`,
+    '10': '(extract(epoch from clock_timestamp()) * 1000)::bigint',
+    '11': `'${channel.replaceAll("'", "''")}'`,
+    '12': 'ARRAY[false]',
+  };
+  const statement = BATCH_WRITE_SQL.replace(/\$(\d+)/g, (_, n: string) => one[n] ?? `$${n}`);
+  // pgbench takes one line per command; the returned revision is the next write's expectation.
+  return `${statement.replace(/\s+/g, ' ').trim()} \\gset
+\\set expected :revision
+`;
+}
+
 export function pgbenchPath(): string | undefined {
   return which('pgbench');
 }
 
-/** One page per pgbench client in `schema`'s pages table, each back at revision 1. */
+/** One page per pgbench client in `schema`'s pages table, each back at revision 1 with no history. */
 export async function resetPgbenchPages(admin: Admin, schema: string, clients: number, bytes: number): Promise<void> {
   const table = `${pg.escapeIdentifier(schema)}.pages`;
+  for (const other of ['revisions', 'page_search']) await admin.query(`DELETE FROM ${pg.escapeIdentifier(schema)}.${other} WHERE name LIKE 'pgbench-%'`);
   await admin.query(`DELETE FROM ${table} WHERE name LIKE 'pgbench-%'`);
   await admin.query(
     `INSERT INTO ${table} (name, revision, deleted, etag, modified_ms, date_shared, size)
@@ -117,6 +147,8 @@ type PgbenchOptions = {
   readonly bytes: number;
   readonly dir: string;
   readonly tag: string;
+  /** The script; the bare compare-and-swap UPDATE by default. */
+  readonly script?: string;
 };
 
 /**
@@ -130,8 +162,8 @@ export async function runPgbench(options: PgbenchOptions): Promise<Measurement> 
 }
 
 async function pgbenchOnce(options: PgbenchOptions): Promise<Measurement> {
-  const script = join(options.dir, 'pgbench-cas.sql');
-  writeFileSync(script, PGBENCH_SCRIPT);
+  const script = join(options.dir, `pgbench-${options.tag}.sql`);
+  writeFileSync(script, options.script ?? PGBENCH_SCRIPT);
   const prefix = `pgbench-${options.tag}`;
   const duration = Math.max(1, Math.round(options.durationS));
   const args = [

@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { type BenchContext, roundLabel, wrkRound } from '../context.js';
 import { createPages, currentEtags, names, type SeededPage } from '../pages.js';
-import { Admin, pgbenchPath, resetPgbenchPages, runPgbench, unreachableReason, urlWithSchema } from '../postgres.js';
+import { channelName } from '../../src/storage/postgres/driver.js';
+import { Admin, pgbenchPath, resetPgbenchPages, runPgbench, unreachableReason, urlWithSchema, wholeWriteScript } from '../postgres.js';
 import { runToEnd, SERVER_CPU, spawnBenchScript, tempDir } from '../processes.js';
-import type { Measurement, Row, ScenarioResult } from '../results.js';
+import { type Measurement, ratio, type Row, type ScenarioResult } from '../results.js';
 import { type ServerProcess, startMidair } from '../servers.js';
 import { composeScript, writeTargets } from '../wrk.js';
 
@@ -122,6 +123,8 @@ async function postgresRows(ctx: BenchContext): Promise<Row[]> {
       const midair: Measurement[] = [];
       const ceiling: Measurement[] = [];
       const bench: Measurement[] = [];
+      const whole: Measurement[] = [];
+      const wholeScript = wholeWriteScript(channelName('midair_changes', schema));
       for (let round = 1; round <= ctx.options.rounds; round++) {
         ctx.log(`put: PostgreSQL, ${roundLabel(ctx, round)}`);
         midair.push(await putRound(ctx, server, pages, connections, totals, `put-pg-${round}`));
@@ -131,11 +134,26 @@ async function postgresRows(ctx: BenchContext): Promise<Row[]> {
           ctx.log(`put: pgbench, ${roundLabel(ctx, round)}`);
           await resetPgbenchPages(admin, schema, connections, PAGE_BYTES);
           bench.push(await runPgbench({ pgbench, url, schema, clients: connections, durationS: ctx.options.durationS, bytes: PAGE_BYTES, dir: ctx.workDir, tag: String(round) }));
+          ctx.log(`put: pgbench, midair's whole write statement, ${roundLabel(ctx, round)}`);
+          await resetPgbenchPages(admin, schema, connections, PAGE_BYTES);
+          whole.push(await runPgbench({ pgbench, url, schema, clients: connections, durationS: ctx.options.durationS, bytes: PAGE_BYTES, dir: ctx.workDir, tag: `whole-${round}`, script: wholeScript }));
         }
       }
       const rows: Row[] = [];
       if (pgbench === undefined) rows.push({ id: 'put-pgbench', scenario: 'put', label: 'pgbench', rounds: [], skipped: 'pgbench is not installed (apt-get install postgresql-client)' });
-      else rows.push({ id: 'put-pgbench', scenario: 'put', label: `pgbench: same UPDATE, ${connections} clients`, rounds: bench, notes: ['CPU and RSS are PostgreSQL’s, not measured'] });
+      else {
+        rows.push(
+          { id: 'put-pgbench', scenario: 'put', label: `pgbench: same UPDATE, ${connections} clients`, rounds: bench, notes: ['CPU and RSS are PostgreSQL’s, not measured'] },
+          {
+            id: 'put-pgbench-whole',
+            scenario: 'put',
+            label: `pgbench: midair's whole write, 1 per transaction`,
+            rounds: whole,
+            baselineId: 'put-pgbench',
+            notes: ['CAS + revision + search index + NOTIFY, as write-batch.ts'],
+          },
+        );
+      }
       const base = pgbench === undefined ? {} : { baselineId: 'put-pgbench' };
       rows.push(
         { id: 'put-pg-ceiling', scenario: 'put', label: 'PostgreSQL ceiling: in-process, 1 transaction per write', rounds: ceiling, ...base },
@@ -156,6 +174,10 @@ export async function runConditionalPut(ctx: BenchContext): Promise<ScenarioResu
     `put: each wrk connection owns ${ctx.options.pagesPerPutConnection} pages of 1 KiB and sends If-Match with the ETag its last answer gave; requests/s counts 2xx writes only.`,
     `put: PostgreSQL runs use ${ctx.options.pgConnections} connections, midair's default pool size (not settable from the command line), and pgbench as many clients.`,
   ];
+  const overWhole = ratio(rows, 'put-pg', 'put-pgbench-whole', 'rps');
+  if (overWhole !== undefined) {
+    details.push(`put: midair on PostgreSQL wrote ${overWhole.toFixed(2)}× as fast as pgbench running midair's whole write statement one write per transaction (the gain of group commit); the target compares with the bare UPDATE.`);
+  }
   if (rows.some((r) => r.id === 'put-pg' && r.skipped)) details.push(`put: PostgreSQL skipped — ${rows.find((r) => r.id === 'put-pg')!.skipped}`);
   return { rows, details };
 }
