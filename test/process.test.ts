@@ -35,7 +35,8 @@ function run(args: string[], env: Record<string, string>) {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`PORT and DATA_DIR from the environment are honoured, and ${signal} shuts down cleanly (exit 0, data kept)`, async () => {
     const port = await freePort();
-    const dataDir = join(tempDir(), 'nested', 'data');
+    const root = tempDir();
+    const dataDir = join(root, 'nested', 'data');
     try {
       const server = run([], { PORT: String(port), DATA_DIR: dataDir });
       assert.match(await server.listening(), new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`));
@@ -53,7 +54,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       again.child.kill('SIGTERM');
       assert.equal(await again.exit, 0);
     } finally {
-      removeDir(dataDir);
+      removeDir(root);
     }
   });
 }
