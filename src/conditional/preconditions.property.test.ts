@@ -270,4 +270,24 @@ describe('parser properties', () => {
       { numRuns: NUM_RUNS },
     );
   });
+
+  test('(6) a revalidation that copies the current tag exactly is decided as its list form would be', () => {
+    // evaluatePreconditions answers `If-None-Match: <current tag>` without parsing; the same
+    // tag written as a list with OWS and an empty member takes the general path.
+    let shortcut = 0;
+    // Reads without If-Match and If-Unmodified-Since half the time, so the shortcut is often taken.
+    const method = fc.oneof(anyMethod, fc.constantFrom('GET', 'HEAD'));
+    const headers = fc.oneof(conditionalHeaders, conditionalHeaders.map(({ 'if-match': _m, 'if-unmodified-since': _u, ...rest }) => rest));
+    fc.assert(
+      fc.property(method, headers, current, options, ows, (method, headers, state, opts, space) => {
+        if (state.etag === undefined) return;
+        const exact = evaluatePreconditions({ method, headers: { ...headers, 'if-none-match': state.etag } }, state, opts);
+        const listed = evaluatePreconditions({ method, headers: { ...headers, 'if-none-match': `,${space}${state.etag}${space}` } }, state, opts);
+        assert.deepEqual(exact, listed);
+        if (exact.outcome === 'not-modified') shortcut++;
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(shortcut > 100, `only ${shortcut} generated requests were revalidations answered 304`);
+  });
 });

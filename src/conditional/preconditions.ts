@@ -14,7 +14,7 @@ export interface CurrentRepresentation {
    */
   readonly equivalentEtags?: readonly string[];
   /** Last-Modified, in ms since the epoch. */
-  readonly lastModified?: number;
+  readonly lastModified?: number | undefined;
   /**
    * True when another revision shares the Last-Modified second, so the date cannot tell
    * them apart (§8.8.2.2 calls such a date weak): date conditions then fail safe.
@@ -46,6 +46,30 @@ export type Decision =
 
 /** Each header check is three-valued, so an absent or ignored field is never confused with a false one. */
 type Condition = 'none' | 'true' | 'false';
+
+const NOT_MODIFIED: Decision = Object.freeze({ outcome: 'not-modified' });
+
+// §8.8.3: entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text.
+const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+
+/**
+ * The commonest conditional request by far: a cache revalidating a read with exactly the tag
+ * it was given. Without If-Match and If-Unmodified-Since, §13.2.2 steps 1–2 have nothing to
+ * check, and a field that is a copy of the current tag is a weak match (§8.8.3.2), so step 3
+ * answers 304 — decided here without parsing a list or building the current tags.
+ */
+function isExactRevalidation(method: string, headers: ConditionalRequest['headers'], current: CurrentRepresentation): boolean {
+  const etag = current.etag;
+  return (
+    etag !== undefined &&
+    headers['if-none-match'] === etag &&
+    current.exists &&
+    isSafeRead(method) &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    ENTITY_TAG.test(etag)
+  );
+}
 
 function isSafeRead(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
@@ -150,6 +174,7 @@ export function evaluatePreconditions(
 ): Decision {
   const method = request.method.toUpperCase();
   const headers = request.headers;
+  if (isExactRevalidation(method, headers, current)) return NOT_MODIFIED;
   const now = options.now ?? Date.now();
 
   if (options.requirePrecondition && !isSafeRead(method) && !hasWritePrecondition(headers, now)) {
@@ -172,11 +197,11 @@ export function evaluatePreconditions(
   const ifNoneMatch = parseEntityTagList(headers['if-none-match']);
   const noneMatched = checkIfNoneMatch(ifNoneMatch, current, method);
   if (noneMatched === 'false') {
-    if (isSafeRead(method)) return { outcome: 'not-modified' };
+    if (isSafeRead(method)) return NOT_MODIFIED;
     return { outcome: 'precondition-failed', header: 'If-None-Match', malformed: ifNoneMatch?.kind === 'malformed' };
   }
   if (ifNoneMatch === undefined && isSafeRead(method)) {
-    if (checkIfModifiedSince(headers['if-modified-since'], current, now) === 'false') return { outcome: 'not-modified' };
+    if (checkIfModifiedSince(headers['if-modified-since'], current, now) === 'false') return NOT_MODIFIED;
   }
 
   // Step 5: If-Range matters only for a GET that carries Range (§14.2: other methods ignore Range).
