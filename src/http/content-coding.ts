@@ -34,11 +34,21 @@ export function codedEtag(etag: string, coding: Coding): string {
   return coding === 'identity' ? etag : `${etag.slice(0, -1)}+${coding}"`;
 }
 
+// Every conditional read of an identity body asks for its tag's equivalents: kept by tag.
+const identityEquivalents = new Map<string, readonly string[]>();
+
 /** Every tag handed out for the revision whose identity tag is `etag`, except `selected`. */
-export function equivalentEtags(etag: string, selected: Coding = 'identity'): string[] {
-  const tags = selected === 'identity' ? [] : [etag];
-  for (const coding of CODED) if (coding !== selected) tags.push(codedEtag(etag, coding));
-  return tags;
+export function equivalentEtags(etag: string, selected: Coding = 'identity'): readonly string[] {
+  if (selected === 'identity') {
+    let tags = identityEquivalents.get(etag);
+    if (tags === undefined) {
+      if (identityEquivalents.size >= 16_384) identityEquivalents.clear();
+      tags = Object.freeze(CODED.map((coding) => codedEtag(etag, coding)));
+      identityEquivalents.set(etag, tags);
+    }
+    return tags;
+  }
+  return [etag, ...CODED.filter((coding) => coding !== selected).map((coding) => codedEtag(etag, coding))];
 }
 
 // Coded bodies are cached by their strong tag, which names the bytes exactly, so a

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import parseRange from 'range-parser';
 import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
-import { codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
+import { type Coding, codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
 import { HttpProblem } from './errors.js';
 
 export interface Representation {
@@ -21,12 +21,12 @@ export interface Representation {
 }
 
 /** The validators of a representation, as the precondition engine wants them. */
-export function currentOf(rep: Pick<Representation, 'etag' | 'lastModified' | 'lastModifiedIsWeak'>, selectedEtag?: string, equivalents?: string[]): CurrentRepresentation {
+export function currentOf(rep: Pick<Representation, 'etag' | 'lastModified' | 'lastModifiedIsWeak'>, selectedEtag?: string, equivalents?: readonly string[]): CurrentRepresentation {
   return {
     exists: true,
     etag: selectedEtag ?? rep.etag,
     equivalentEtags: equivalents ?? equivalentEtags(rep.etag),
-    ...(rep.lastModified === undefined ? {} : { lastModified: rep.lastModified }),
+    lastModified: rep.lastModified,
     lastModifiedIsWeak: rep.lastModifiedIsWeak ?? false,
   };
 }
@@ -40,7 +40,12 @@ export function preconditionFailed(header: string, malformed: boolean, currentEt
   return new HttpProblem('precondition-failed', detail, { currentEtag }, currentEtag === null ? {} : { etag: currentEtag });
 }
 
-export async function sendRepresentation(request: FastifyRequest, reply: FastifyReply, rep: Representation): Promise<FastifyReply> {
+/**
+ * Answers a request for a representation. A 304 (the commonest answer) and a 412 are decided
+ * and sent at once, with no promise, and `undefined` is returned; an answer with a body
+ * returns the promise of sending it.
+ */
+export function sendRepresentation(request: FastifyRequest, reply: FastifyReply, rep: Representation): Promise<FastifyReply> | undefined {
   const method = request.method;
   const headers = request.headers;
   // Ranges are served from the identity bytes: a byte range of a coded body would need its own tag.
@@ -54,24 +59,30 @@ export async function sendRepresentation(request: FastifyRequest, reply: Fastify
   reply.header('cache-control', rep.cacheControl);
   reply.header('vary', 'Accept-Encoding');
 
-  if (decision.outcome === 'not-modified') return reply.code(304).send();
+  if (decision.outcome === 'not-modified') {
+    reply.code(304).send();
+    return undefined;
+  }
   if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
+  return sendBody(request, reply, rep, coding, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
+}
 
+async function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean): Promise<FastifyReply> {
   // A 304 has no body to sniff; everything with one says what it is.
   reply.header('content-type', rep.contentType);
   reply.header('x-content-type-options', 'nosniff');
   reply.header('accept-ranges', 'bytes');
   if (coding !== 'identity') reply.header('content-encoding', coding);
 
-  if (method === 'HEAD') {
+  if (request.method === 'HEAD') {
     // HEAD reports the length a GET would send; for a coded variant that means coding it.
     const length = coding === 'identity' ? rep.size : encodeBody(await identityBody(rep), coding, rep.etag).length;
     return reply.header('content-length', length).send();
   }
 
   const identity = await identityBody(rep);
-  if (wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange)) {
-    const ranges = parseRange(identity.length, String(headers.range));
+  if (honourRange) {
+    const ranges = parseRange(identity.length, String(request.headers.range));
     if (ranges === -1) {
       throw new HttpProblem('range-not-satisfiable', `No byte of the range lies within the ${identity.length} bytes of the representation.`, {}, {
         'content-range': `bytes */${identity.length}`,

@@ -6,7 +6,8 @@ import { HttpProblem } from './errors.js';
 type Method = 'GET' | 'HEAD' | 'PUT' | 'DELETE' | 'POST' | 'PATCH';
 // Route handlers declare their own params and querystring types, which the schemas guarantee.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Handler = (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown>;
+// A handler that answers synchronously returns undefined (Fastify then sends nothing more).
+type Handler = (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown> | undefined;
 export type ResourceMethods = Partial<
   Record<Method, { options?: RouteShorthandOptions; onRequest?: onRequestAsyncHookHandler; handler: Handler }>
 >;

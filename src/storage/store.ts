@@ -102,6 +102,12 @@ export interface PageStore {
   /** Metadata only: must not read the content, so a 304 costs the same for any page size. */
   head(name: string): Promise<PageState>;
   /**
+   * What head() would answer, when this process knows it exactly (a validator cache that the
+   * store keeps current), with no I/O; undefined when only head() can tell. It lets the
+   * commonest read, a revalidation, be answered without a promise.
+   */
+  currentHead?(name: string): PageState | undefined;
+  /**
    * The page's state as this process last saw it, with no I/O; possibly stale, so only for a
    * write, whose compare-and-swap refuses a stale revision. Absent where head() is as cheap.
    */

@@ -4,32 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import { hardenAsDocument } from '../http/security-headers.js';
 import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
 import { sendRepresentation } from '../http/representation.js';
 import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
-
-/** No script but our own files, no plugins, no framing, forms only to this origin. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export function securityHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('referrer-policy', 'same-origin')
-    .header('x-frame-options', 'DENY');
-}
 
 interface Rendered {
   readonly etag: string;
@@ -42,7 +23,7 @@ const rendered = new LRUCache<string, Rendered>({ maxSize: 64 * 1024 * 1024, siz
  * Sends the page that `render` makes, unless the one cached under `key` can be used. The key
  * must name every input of the page (revision numbers, the change sequence, query values).
  */
-export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key: string, render: () => Promise<Html> | Html): Promise<FastifyReply> {
+export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key: string, render: () => Promise<Html> | Html): Promise<FastifyReply | undefined> {
   // A signed-in viewer's pages carry their name: cached, and validated, per viewer.
   const viewer = viewerKey(request);
   const cacheKey = key + viewer;
@@ -53,7 +34,7 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
     rendered.set(cacheKey, page);
   }
   const body = page.body;
-  securityHeaders(reply);
+  hardenAsDocument(reply);
   return sendRepresentation(request, reply, {
     etag: page.etag,
     contentType: 'text/html; charset=utf-8',
@@ -65,7 +46,7 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
 
 /** A page that is an answer to this request only (a form result, an error): never stored. */
 export function sendUncachedHtml(reply: FastifyReply, status: number, page: Html): FastifyReply {
-  return securityHeaders(reply)
+  return hardenAsDocument(reply)
     .code(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')

@@ -317,6 +317,15 @@ export class SqlitePageStore implements PageStore {
     });
   }
 
+  currentHead(name: string): PageState | undefined {
+    try {
+      this.checkOtherWriters();
+    } catch {
+      return undefined; // head() reports the error
+    }
+    return this.validators.get(name);
+  }
+
   async content(name: string, revision: number): Promise<string | undefined> {
     return guarded(() => this.statements.content.get(name, revision)?.content ?? undefined);
   }
