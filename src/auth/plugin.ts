@@ -16,7 +16,7 @@ import { ANONYMOUS, authorOf, type Principal, principalOf } from './principal.js
 import { createLimit, type Limit } from './rate-limits.js';
 import { accessFor, isSafeMethod, ROUTE_ACCESS } from './route-access.js';
 import { requestSource } from './same-origin.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { hardenAsNonDocument } from '../http/security-headers.js';
 import { SESSION_COOKIE, Sessions } from './sessions.js';
 import { ApiTokens } from './tokens.js';
 import { normalizeUserName } from './user-name.js';
@@ -88,7 +88,6 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
 
   await app.register(cookie, { hook: false });
   await app.register(rateLimit, { global: false });
-  registerSecurityHeaders(app);
   app.decorateRequest('principal', null);
   // Every route should have its own rule; one without gets a safe default, and a warning.
   app.addHook('onRoute', (route) => {
@@ -168,9 +167,11 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (!verdict.allowed) throw refusal(verdict, mode, pageProtected);
   }
 
+  // The one hook every request passes: it hardens the response, and decides who may do what.
   // A callback hook, so that the commonest request (an anonymous read where anyone may read)
   // costs no promise on the 304 path.
   app.addHook('onRequest', (request, reply, done) => {
+    hardenAsNonDocument(reply);
     const { method, headers } = request;
     const safe = isSafeMethod(method);
     const access = accessFor(request.routeOptions.url, method);

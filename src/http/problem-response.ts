@@ -1,5 +1,6 @@
 // Turns any error into a problem+json response (RFC 9457); a 5xx never shows internals.
 import type { FastifyError, FastifyReply } from 'fastify';
+import { hardenAsNonDocument } from './security-headers.js';
 import { StoreError } from '../storage/store.js';
 import { HttpProblem, type ProblemCode, problemDocument } from './errors.js';
 
@@ -58,6 +59,7 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?
   for (const name of REPRESENTATION_HEADERS) reply.removeHeader(name);
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   reply.header('cache-control', 'no-store');
-  reply.header('x-content-type-options', 'nosniff');
+  // Also for errors raised before any hook ran (a URL that is not valid percent-encoding).
+  hardenAsNonDocument(reply);
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTENT_SECURITY_POLICY } from '../ui/html-response.js';
-import { cspDirectives, securityHeaderValues } from './security-headers.js';
+import { CONTENT_SECURITY_POLICY, cspDirectives, securityHeaderValues } from './security-headers.js';
 
 test("helmet's policy is the wiki's own, directive for directive", () => {
   const directives = cspDirectives();

@@ -1,17 +1,31 @@
-// Security headers on every response. HTML documents get helmet's full set: the wiki's
-// Content-Security-Policy (no inline script, no framing), nosniff, a same-origin
-// Referrer-Policy and their friends. Everything else (Markdown, JSON, problems, static files,
-// redirects) is never rendered as a document, and gets what such a response needs: nosniff,
-// a policy that allows nothing should a browser open it anyway, and same-origin CORP — about
-// 450 bytes less on every API answer.
+// Security headers on every response. Every response starts with the set for what is never
+// rendered as a document (Markdown, JSON, problems, static files, redirects): nosniff, a
+// policy that allows nothing should a browser open it anyway, and same-origin CORP. The one
+// place that sends HTML (ui/html-response.ts) replaces it with helmet's full set: the wiki's
+// Content-Security-Policy (no inline script, no framing), a same-origin Referrer-Policy and
+// their friends. So a response nobody hardened is hardened the strict way, and a 304 carries
+// what its 200 carried: a cache replaces stored fields with the 304's (RFC 9111 §4.3.4).
 // helmet's middleware is run once, at start, against a recorder; each response then gets the
 // recorded headers in one step. (@fastify/helmet rebuilds the middleware on every request,
-// which cost 40% of the 304 rate on the development machine.) They depend on nothing but the
-// media type, so they change no validator: ETags, 304s and 412s are as before.
+// which cost 40% of the 304 rate on the development machine; an onSend hook choosing the set
+// by media type cost about 5%.) They depend on nothing but the media type, so they change no
+// validator: ETags, 304s and 412s are as before.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import helmet from 'helmet';
-import { CONTENT_SECURITY_POLICY } from '../ui/html-response.js';
+
+/** The wiki's pages: no script but our own files, no plugins, no framing, forms only to this origin. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** The policy's directives, from the one string the wiki's pages are written against. */
 export function cspDirectives(policy: string = CONTENT_SECURITY_POLICY): Record<string, string[]> {
@@ -55,19 +69,15 @@ export const NON_DOCUMENT_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function isHtml(contentType: unknown): boolean {
-  return typeof contentType === 'string' && contentType.startsWith('text/html');
+/** helmet's full set, for HTML documents. */
+export const DOCUMENT_HEADERS: Readonly<Record<string, string>> = securityHeaderValues();
+
+/** Every response starts with these (the auth layer's onRequest hook applies them). */
+export function hardenAsNonDocument(reply: FastifyReply): FastifyReply {
+  return reply.headers(NON_DOCUMENT_HEADERS);
 }
 
-/**
- * Every response but a 304 gets them: a 304 only refreshes a stored response, which has them
- * already (RFC 9110 §15.4.5 asks a 304 for little more than its validators), and leaving them
- * out keeps the commonest answer small.
- */
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  const headers = securityHeaderValues();
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.statusCode !== 304) reply.headers(isHtml(reply.getHeader('content-type')) ? headers : NON_DOCUMENT_HEADERS);
-    done(null, payload);
-  });
+/** An HTML document, or a 304 for one: its policy replaces the strict default. */
+export function hardenAsDocument(reply: FastifyReply): FastifyReply {
+  return reply.headers(DOCUMENT_HEADERS);
 }
