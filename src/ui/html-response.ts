@@ -75,7 +75,7 @@ function signInPath(request: FastifyRequest): string {
 /** The error handler of the wiki's routes: the API's problem, shown as a page. */
 export function htmlErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error);
-  if (problem.status >= 500) request.log.error({ err: error }, 'wiki request failed');
+  if (problem.status >= 500) request.server.log.error({ err: error, method: request.method, url: request.url }, 'wiki request failed');
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   reply.removeHeader('content-encoding');
   reply.removeHeader('etag');

@@ -237,7 +237,7 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
       if (editing !== undefined) editorId = hub.join(page, editing, (who ?? '').trim());
       else hub.write(stream, hub.presence(page));
     } catch (error) {
-      request.log.error({ err: error }, 'event stream failed');
+      request.server.log.error({ err: error, url: request.url }, 'event stream failed');
       res.destroy();
     }
   }
