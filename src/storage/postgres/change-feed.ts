@@ -16,31 +16,42 @@ export interface ChangeFeedSource {
 /** Sequences remembered as delivered: far more than can be in flight between a commit and its NOTIFY. */
 const REMEMBERED = 16_384;
 
-/** A notification's payload: the change itself (write-batch.ts), or only its sequence. */
-function parsePayload(payload: string | undefined): ChangeEvent | number | undefined {
+function toEvent(p: unknown): ChangeEvent | undefined {
+  if (typeof p !== 'object' || p === null) return undefined;
+  const c = p as Record<string, unknown>;
+  if (typeof c.seq !== 'number' || typeof c.name !== 'string' || typeof c.revision !== 'number') return undefined;
+  return {
+    sequence: c.seq,
+    name: c.name,
+    revision: c.revision,
+    etag: typeof c.etag === 'string' ? c.etag : null,
+    deleted: c.deleted === true,
+    summary: String(c.summary ?? ''),
+    author: String(c.author ?? ''),
+    lastModified: Number(c.modified),
+  };
+}
+
+/**
+ * A notification's payload (write-batch.ts): a batch's changes as an array, one change, or
+ * only a change's sequence when the change was too long to carry. Undefined when unreadable.
+ */
+export function parsePayload(payload: string | undefined): ChangeEvent[] | number | undefined {
   if (payload === undefined) return undefined;
   if (/^\d{1,15}$/.test(payload)) return Number(payload);
+  let parsed: unknown;
   try {
-    const p = JSON.parse(payload) as Record<string, unknown>;
-    if (typeof p.seq !== 'number' || typeof p.name !== 'string' || typeof p.revision !== 'number') return undefined;
-    return {
-      sequence: p.seq,
-      name: p.name,
-      revision: p.revision,
-      etag: typeof p.etag === 'string' ? p.etag : null,
-      deleted: p.deleted === true,
-      summary: String(p.summary ?? ''),
-      author: String(p.author ?? ''),
-      lastModified: Number(p.modified),
-    };
+    parsed = JSON.parse(payload);
   } catch {
     return undefined;
   }
+  const events = (Array.isArray(parsed) ? parsed : [parsed]).map(toEvent);
+  return events.length > 0 && events.every((event) => event !== undefined) ? (events as ChangeEvent[]) : undefined;
 }
 
 /**
  * Hands every committed change to the listeners once, whichever process made it. Each write
- * sends NOTIFY from its own transaction, so PostgreSQL delivers it only if, and after, it
+ * batch sends NOTIFY from its own transaction, so PostgreSQL delivers it only if, and after, it
  * committed; this process's own writes are delivered as they commit, and their notifications
  * are then recognised by sequence and passed over.
  *
@@ -99,7 +110,7 @@ export class ChangeFeed {
     if (parsed === undefined) {
       this.missed();
     } else if (typeof parsed !== 'number') {
-      this.committed(parsed);
+      for (const event of parsed) this.committed(event);
     } else if (!this.delivered.has(parsed) && this.listeners.size > 0) {
       this.source.readChange(parsed).then(
         (event) => event && this.committed(event),

@@ -34,8 +34,12 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  *   marked weak (RFC 9110 §8.8.2.2).
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
- * - The NOTIFY carries the whole change when it fits (payloads stay under 8000 bytes), else
- *   its sequence; it is sent only if the statement commits.
+ * - One NOTIFY carries the batch's changes as a JSON array when it fits (payloads stay under
+ *   8000 bytes); else each change gets its own, with the change or, if even that is too long,
+ *   its sequence. It is sent only if the statement commits. The batch NOTIFY and its length
+ *   test are uncorrelated subqueries: PostgreSQL runs each once, at the first row, and never
+ *   without a row. One NOTIFY per batch rather than per write saves PostgreSQL a queue entry,
+ *   and every listening process a message, for each write.
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
@@ -74,12 +78,20 @@ indexed AS (
 ),
 unindexed AS (
   DELETE FROM page_search s USING changed c WHERE s.name = c.name AND c.deleted
+),
+events AS (
+  SELECT r.*, json_build_object('seq', r.seq, 'name', r.name, 'revision', r.revision, 'etag', r.etag, 'deleted', r.deleted,
+                                'summary', r.summary, 'author', r.author, 'modified', r.modified_ms)::text AS payload
+  FROM recorded r
+),
+together AS (
+  SELECT '[' || string_agg(payload, ',' ORDER BY seq) || ']' AS payload FROM events
 )
-SELECT r.*, pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE r.seq::text END)
-FROM recorded r, LATERAL (
-  SELECT json_build_object('seq', r.seq, 'name', r.name, 'revision', r.revision, 'etag', r.etag, 'deleted', r.deleted,
-                           'summary', r.summary, 'author', r.author, 'modified', r.modified_ms)::text AS payload
-) e`;
+SELECT e.seq, e.name, e.revision, e.deleted, e.etag, e.modified_ms, e.date_shared, e.size, e.summary, e.author,
+  (SELECT pg_notify($11, t.payload) FROM together t WHERE octet_length(t.payload) < 8000) AS notified,
+  CASE WHEN (SELECT octet_length(t.payload) < 8000 FROM together t) THEN NULL
+       ELSE pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE e.seq::text END) END AS notified_alone
+FROM events e`;
 
 /** The statement's parameters for a batch: arrays in the order of BATCH_WRITE_SQL. */
 export function batchParameters(writes: readonly BatchWrite[], now: number, channel: string): unknown[] {
