@@ -40,7 +40,9 @@ function trustProxyOption(setting: TrustProxySetting): boolean | string[] | ((ad
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const verbose = ['debug', 'trace'].includes(options.logLevel ?? 'info');
   const requestTimeout = options.requestTimeout ?? 30_000;
-  const log: FastifyBaseLogger = pino({ level: options.logLevel ?? 'info' });
+  // Written synchronously: midair logs little below debug, and a line logged just before a
+  // crash, or before the "listening" line, must not be lost or come after it.
+  const log: FastifyBaseLogger = pino({ level: options.logLevel ?? 'info' }, pino.destination({ dest: 1, sync: true }));
   const app = Fastify({
     // Fastify's own logging is per request: a child logger, validated, and two listeners on
     // every response, about 4% of a 304 even when nothing is logged. Only at debug and trace,
