@@ -55,6 +55,11 @@ export function equivalentEtags(etag: string, selected: Coding = 'identity'): re
 // popular page is compressed once per revision rather than once per request.
 const codedBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
+/** The coded body of the revision tagged `etag`, when it has been made already. */
+export function cachedCodedBody(etag: string, coding: Exclude<Coding, 'identity'>): Buffer | undefined {
+  return codedBodies.get(codedEtag(etag, coding));
+}
+
 export function encodeBody(body: Buffer, coding: Coding, etag: string): Buffer {
   if (coding === 'identity') return body;
   const key = codedEtag(etag, coding);

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import parseRange from 'range-parser';
 import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
-import { type Coding, codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
+import { cachedCodedBody, type Coding, codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
 import { HttpProblem } from './errors.js';
 
 export interface Representation {
@@ -67,20 +67,35 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   return sendBody(request, reply, rep, coding, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
 }
 
-async function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean): Promise<FastifyReply> {
-  // A 304 has no body to sniff; everything with one says what it is.
+// A body at hand (cached by its tag) is sent at once, with no promise; only a body that must
+// be read from the store waits for it.
+function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean): Promise<FastifyReply> | undefined {
+  // A 304 has no body to describe; everything with one says what it is. (nosniff and the
+  // rest of the security headers are on every response already: security-headers.ts.)
   reply.header('content-type', rep.contentType);
-  reply.header('x-content-type-options', 'nosniff');
   reply.header('accept-ranges', 'bytes');
   if (coding !== 'identity') reply.header('content-encoding', coding);
-
-  if (request.method === 'HEAD') {
-    // HEAD reports the length a GET would send; for a coded variant that means coding it.
-    const length = coding === 'identity' ? rep.size : encodeBody(await identityBody(rep), coding, rep.etag).length;
-    return reply.header('content-length', length).send();
+  const head = request.method === 'HEAD';
+  if (head && coding === 'identity') {
+    reply.header('content-length', rep.size).send();
+    return undefined;
   }
+  const coded = coding === 'identity' || head ? undefined : cachedCodedBody(rep.etag, coding);
+  if (coded !== undefined) {
+    reply.code(200).send(coded);
+    return undefined;
+  }
+  const identity = identityBodies.get(rep.etag);
+  if (identity !== undefined) {
+    sendFromIdentity(request, reply, rep, coding, honourRange, identity);
+    return undefined;
+  }
+  return loadIdentityBody(rep).then((loaded) => sendFromIdentity(request, reply, rep, coding, honourRange, loaded));
+}
 
-  const identity = await identityBody(rep);
+function sendFromIdentity(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean, identity: Buffer): FastifyReply {
+  // HEAD reports the length a GET would send; for a coded variant that means coding it.
+  if (request.method === 'HEAD') return reply.header('content-length', encodeBody(identity, coding, rep.etag).length).send();
   if (honourRange) {
     const ranges = parseRange(identity.length, String(request.headers.range));
     if (ranges === -1) {
@@ -117,12 +132,9 @@ function httpDateOf(time: number): string {
 // by tag with nothing to invalidate: a popular page is read and encoded once per revision.
 const identityBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
-async function identityBody(rep: Representation): Promise<Buffer> {
-  let body = identityBodies.get(rep.etag);
-  if (body === undefined) {
-    const loaded = await rep.load();
-    body = typeof loaded === 'string' ? Buffer.from(loaded, 'utf8') : loaded;
-    identityBodies.set(rep.etag, body);
-  }
+async function loadIdentityBody(rep: Representation): Promise<Buffer> {
+  const loaded = await rep.load();
+  const body = typeof loaded === 'string' ? Buffer.from(loaded, 'utf8') : loaded;
+  identityBodies.set(rep.etag, body);
   return body;
 }
