@@ -48,6 +48,18 @@ export type Decision =
 type Condition = 'none' | 'true' | 'false';
 
 const NOT_MODIFIED: Decision = Object.freeze({ outcome: 'not-modified' });
+const PROCEED: Decision = Object.freeze({ outcome: 'proceed', ignoreRange: false });
+
+/** §13.2.2 has nothing to evaluate: no conditional field at all, or If-Range without Range. */
+function isUnconditional(headers: ConditionalRequest['headers']): boolean {
+  return (
+    headers['if-match'] === undefined &&
+    headers['if-none-match'] === undefined &&
+    headers['if-modified-since'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    (headers['if-range'] === undefined || headers['range'] === undefined)
+  );
+}
 
 // §8.8.3: entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text.
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
@@ -175,6 +187,8 @@ export function evaluatePreconditions(
   const method = request.method.toUpperCase();
   const headers = request.headers;
   if (isExactRevalidation(method, headers, current)) return NOT_MODIFIED;
+  // The commonest read of all, a plain GET, carries no condition; a write without one is 428 below.
+  if (!options.requirePrecondition && isUnconditional(headers)) return PROCEED;
   const now = options.now ?? Date.now();
 
   if (options.requirePrecondition && !isSafeRead(method) && !hasWritePrecondition(headers, now)) {
@@ -208,5 +222,5 @@ export function evaluatePreconditions(
   if (method === 'GET' && headers['range'] !== undefined) {
     if (checkIfRange(headers['if-range'], current, now) === 'false') return { outcome: 'proceed', ignoreRange: true };
   }
-  return { outcome: 'proceed', ignoreRange: false };
+  return PROCEED;
 }
