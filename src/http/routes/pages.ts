@@ -83,7 +83,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     });
     reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
     if (!before.exists) reply.code(201).header('location', pageUrl(name));
-    return reply.type('application/json; charset=utf-8').header('x-content-type-options', 'nosniff').send(writtenBody(after));
+    return reply.type('application/json; charset=utf-8').send(writtenBody(after));
   }
 
   async function deletePage(request: NameRequest, reply: FastifyReply) {

@@ -84,12 +84,15 @@ events AS (
                                 'summary', r.summary, 'author', r.author, 'modified', r.modified_ms)::text AS payload
   FROM recorded r
 ),
-together AS (
+joined AS (
   SELECT '[' || string_agg(payload, ',' ORDER BY seq) || ']' AS payload FROM events
+),
+together AS (
+  SELECT payload, octet_length(payload) < 8000 AS fits FROM joined
 )
 SELECT e.seq, e.name, e.revision, e.deleted, e.etag, e.modified_ms, e.date_shared, e.size, e.summary, e.author,
-  (SELECT pg_notify($11, t.payload) FROM together t WHERE octet_length(t.payload) < 8000) AS notified,
-  CASE WHEN (SELECT octet_length(t.payload) < 8000 FROM together t) THEN NULL
+  (SELECT pg_notify($11, t.payload) FROM together t WHERE t.fits) AS notified,
+  CASE WHEN (SELECT t.fits FROM together t) THEN NULL
        ELSE pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE e.seq::text END) END AS notified_alone
 FROM events e`;
 
