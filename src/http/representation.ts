@@ -55,15 +55,18 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalentEtags(rep.etag, coding)));
 
   reply.header('etag', etag);
-  if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
   reply.header('cache-control', rep.cacheControl);
   reply.header('vary', 'Accept-Encoding');
 
+  // RFC 9110 §15.4.5: a 304 carries ETag, Cache-Control and Vary as the 200 would, and no other
+  // representation metadata; Last-Modified would help only a response without an ETag. The
+  // cache keeps the stored one, which cannot have changed while the tag has not.
   if (decision.outcome === 'not-modified') {
     reply.code(304).send();
     return undefined;
   }
   if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
+  if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
   return sendBody(request, reply, rep, coding, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
 }
 
