@@ -2,7 +2,6 @@
 // request may come from where it comes from (CSRF), and whether they may do it. It runs in
 // onRequest, before any handler reads a page, so a refusal never carries a page's ETag,
 // content or merge: preconditions are evaluated only for requests already authorised.
-import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthMode, RateLimitSetting } from '../config.js';
@@ -14,10 +13,12 @@ import { type Access, decideAccess, protectionMatters, type Verdict } from './ac
 import { verifyNobody, verifyPassword } from './password.js';
 import { ANONYMOUS, authorOf, type Principal, principalOf } from './principal.js';
 import { createLimit, type Limit } from './rate-limits.js';
-import { accessFor, isSafeMethod, ROUTE_ACCESS } from './route-access.js';
+import { type Gatekeeper, type Guard, guardEveryRoute, guardHook } from './guards.js';
+import { routeAccess } from './route-access.js';
 import { requestSource } from './same-origin.js';
 import { hardenAsNonDocument } from '../http/security-headers.js';
-import { SESSION_COOKIE, Sessions } from './sessions.js';
+import { clearSessionCookie, sendSessionCookie, sessionIdOf } from './session-cookie.js';
+import { Sessions } from './sessions.js';
 import { ApiTokens } from './tokens.js';
 import { normalizeUserName } from './user-name.js';
 
@@ -38,6 +39,8 @@ export interface Auth {
   readonly accounts: AccountStore | undefined;
   readonly sessions: Sessions | undefined;
   readonly tokens: ApiTokens | undefined;
+  /** The guard of a URL no route matches: for the not-found handler (a private wiki says nothing of what is not there). */
+  readonly guardUnrouted: Guard;
   /** The request's writer: its author's name, and whether protected pages are barred to it. */
   writer(request: FastifyRequest): Writer;
   /** Checks a name and password under the sign-in rate limits; the user, or undefined. */
@@ -86,33 +89,14 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
   const { mode, accounts } = options;
   if (accounts === undefined && mode !== 'open') throw new Error(`Access mode "${mode}" needs an account store`);
 
-  await app.register(cookie, { hook: false });
   await app.register(rateLimit, { global: false });
   app.decorateRequest('principal', null);
-  // Every route should have its own rule; one without gets a safe default, and a warning.
-  app.addHook('onRoute', (route) => {
-    if (!(route.url in ROUTE_ACCESS)) app.log.warn({ url: route.url }, 'route has no access rule in src/auth/route-access.ts; treated as read (safe methods) or write');
-  });
-
   const sessions = accounts && new Sessions(accounts, { idleTimeoutMs: options.sessionIdleTimeout ?? 8 * 3_600_000, maxAgeMs: options.sessionMaxAge ?? 7 * 86_400_000 });
   const tokens = accounts && new ApiTokens(accounts);
 
   const perAddress = createLimit(app, options.loginAddressRateLimit ?? null, (r) => `address:${r.ip}`, 'Too many sign-in attempts from your address.');
   const perAccount = createLimit(app, options.loginRateLimit ?? null, (r) => `account:${normalizeUserName(String((r.body as { username?: unknown } | undefined)?.username ?? ''))}`, 'Too many failed sign-ins for this account.');
   const writes: Limit = createLimit(app, options.writeRateLimit ?? null, (r) => `user:${(principalOf(r) as { user?: User }).user?.id ?? r.ip}`, 'Too many changes in a short time.');
-
-  const cookieOptions = (request: FastifyRequest) => ({
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    // Behind an HTTPS proxy (with TRUST_PROXY set) the cookie is never sent in the clear.
-    secure: request.protocol === 'https',
-  });
-
-  function sessionIdOf(request: FastifyRequest): string | undefined {
-    const header = request.headers.cookie;
-    return header === undefined ? undefined : app.parseCookie(header)[SESSION_COOKIE];
-  }
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
     const authorization = request.headers.authorization;
@@ -128,7 +112,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     const found = await sessions.lookup(id);
     if (found.state === 'valid') return { kind: 'session', user: found.user, digest: found.digest };
     // Expired or unknown: the browser forgets it, and the request goes on as anonymous.
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    clearSessionCookie(request, reply);
     return ANONYMOUS;
   }
 
@@ -167,20 +151,18 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (!verdict.allowed) throw refusal(verdict, mode, pageProtected);
   }
 
-  // The one hook every request passes: it hardens the response, and decides who may do what.
-  // A callback hook, so that the commonest request (an anonymous read where anyone may read)
-  // costs no promise on the 304 path.
-  app.addHook('onRequest', (request, reply, done) => {
-    hardenAsNonDocument(reply);
-    const { method, headers } = request;
-    const safe = isSafeMethod(method);
-    const access = accessFor(request.routeOptions.url, method);
-    if (safe && headers.authorization === undefined && headers.cookie === undefined && mode !== 'private' && (access === 'read' || access === 'public')) {
-      done();
-      return;
-    }
-    authorize(request, reply, access, safe).then(() => done(), done);
-  });
+  const keeper: Gatekeeper = {
+    // Every response starts hardened; the commonest request, an anonymous read where anyone
+    // may read, needs nothing else.
+    admitsAtOnce(request, reply, access, safe) {
+      hardenAsNonDocument(reply);
+      const { headers } = request;
+      return safe && headers.authorization === undefined && headers.cookie === undefined && mode !== 'private' && (access === 'read' || access === 'public');
+    },
+    authorize,
+  };
+  guardEveryRoute(app, keeper);
+  const guardUnrouted = guardHook(keeper, routeAccess(undefined));
 
   if (mode === 'private') {
     // Nothing of a private wiki may be kept by a shared cache and handed to someone else.
@@ -199,6 +181,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     accounts,
     sessions,
     tokens,
+    guardUnrouted,
     writer(request) {
       const principal = principalOf(request);
       const role = principal.kind === 'anonymous' ? undefined : principal.user.role;
@@ -230,12 +213,12 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
       const old = sessionIdOf(request);
       if (old !== undefined) await sessions.end(old);
       const id = await sessions.start(user);
-      reply.setCookie(SESSION_COOKIE, id, { ...cookieOptions(request), maxAge: sessions.cookieMaxAgeSeconds });
+      sendSessionCookie(request, reply, id, sessions.cookieMaxAgeSeconds);
     },
     async endSession(request, reply) {
       const id = sessionIdOf(request);
       if (id !== undefined && sessions) await sessions.end(id);
-      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+      clearSessionCookie(request, reply);
     },
   };
 }

@@ -36,8 +36,11 @@ export function isSafeMethod(method: string): boolean {
   return SAFE_METHODS.has(method);
 }
 
-/** `url` is the route's pattern (undefined for a URL no route matches). */
-export function accessFor(url: string | undefined, method: string): Access {
-  const rule = url === undefined ? undefined : ROUTE_ACCESS[url]?.[method];
-  return rule ?? (isSafeMethod(method) ? 'read' : 'write');
+/**
+ * The access class of each method of one route, looked up once when the route is declared.
+ * `url` is the route's pattern (undefined for a URL no route matches).
+ */
+export function routeAccess(url: string | undefined): (method: string) => Access {
+  const rules = url === undefined ? undefined : ROUTE_ACCESS[url];
+  return (method) => rules?.[method] ?? (isSafeMethod(method) ? 'read' : 'write');
 }

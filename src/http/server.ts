@@ -78,7 +78,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   const resources = new ResourceTable();
-  app.setNotFoundHandler((request, reply) => {
+  // Before every route: authentication and authorisation run ahead of any handler.
+  const auth = await installAuth(app, options.auth ?? { mode: 'open' });
+  // Each route is guarded from its first hook (auth/plugin.ts); a URL no route matches is guarded here.
+  app.setNotFoundHandler({ preValidation: auth.guardUnrouted }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
     const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
@@ -86,8 +89,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerTextParsers(app);
-  // Before every route: authentication and authorisation run ahead of any handler.
-  const auth = await installAuth(app, options.auth ?? { mode: 'open' });
   await app.register(swagger, {
     exposeHeadRoutes: true,
     transform: ({ schema, url }) => ({ schema: documentHeaders(schema as Record<string, unknown>) as typeof schema, url }),
