@@ -12,6 +12,8 @@ export interface SeededPage {
 interface Answer {
   readonly status: number;
   readonly etag?: string;
+  /** The names of the header fields, lower-cased. */
+  readonly fields: readonly string[];
   readonly body: string;
 }
 
@@ -24,7 +26,7 @@ function send(base: string, method: string, path: string, headers: Record<string
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const etag = res.headers.etag;
-        resolve({ status: res.statusCode ?? 0, ...(etag === undefined ? {} : { etag }), body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: res.statusCode ?? 0, ...(etag === undefined ? {} : { etag }), fields: Object.keys(res.headers), body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', reject);
     });
@@ -83,8 +85,8 @@ export function createPage(base: string, name: string, content: string): Promise
   return send(base, 'PUT', pagePath(name), { 'content-type': 'text/markdown; charset=utf-8', 'if-none-match': '*' }, content);
 }
 
-export function getPage(base: string, name: string): Promise<Answer> {
-  return send(base, 'GET', pagePath(name), {});
+export function getPage(base: string, name: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(base, 'GET', pagePath(name), headers);
 }
 
 export function closeConnections(): void {

@@ -3,6 +3,7 @@
 // that answers a constant 304. A 304 should cost the same whatever the page size.
 import { join } from 'node:path';
 import { type BenchContext, roundLabel, warmUp, wrkRound } from '../context.js';
+import { assertSameFields } from '../header-parity.js';
 import { createPages, names } from '../pages.js';
 import { type Measurement, median, type Row, type ScenarioResult } from '../results.js';
 import { startMidair } from '../servers.js';
@@ -28,6 +29,8 @@ export async function runConditionalGet(ctx: BenchContext): Promise<ScenarioResu
       const pages = await createPages(server.url, names(size.prefix, options.pages), size.bytes, size.bytes > 64 * 1024 ? 4 : 8);
       seeded.push({ ...size, pages });
     }
+    const first = seeded[0]!.pages[0]!;
+    await assertSameFields('304', 304, { url: server.url, name: first.name, headers: { 'if-none-match': first.etag } }, { url: baseline.url, name: first.name, headers: { 'if-none-match': baseline.etag } });
     // The baseline gets the same paths, each with its constant ETag.
     const basePaths = seeded[0]!.pages.map((p) => ({ path: p.path, etag: baseline.etag }));
     const targets = [

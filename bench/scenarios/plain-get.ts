@@ -2,6 +2,7 @@
 // Accept-Encoding: gzip, next to a Fastify route that sends a constant 4 KiB body.
 import { join } from 'node:path';
 import { type BenchContext, roundLabel, warmUp, wrkRound } from '../context.js';
+import { assertSameFields } from '../header-parity.js';
 import { createPages, names } from '../pages.js';
 import type { Measurement, Row, ScenarioResult } from '../results.js';
 import { startMidair } from '../servers.js';
@@ -16,6 +17,8 @@ export async function runPlainGet(ctx: BenchContext): Promise<ScenarioResult> {
   try {
     ctx.log(`get200: creating ${options.pages} pages of 4 KiB`);
     const pages = await createPages(server.url, names('p4k', options.pages), PAGE_BYTES);
+    const first = pages[0]!;
+    await assertSameFields('200', 200, { url: server.url, name: first.name, headers: {} }, { url: baseline.url, name: first.name, headers: {} });
     // No If-None-Match: every answer is a 200 with the body.
     const file = writeTargets(join(ctx.workDir, 'get200.targets.lua'), pages.map((p) => ({ path: p.path, etag: '' })));
     const script = composeScript(ctx.workDir, 'get200', ['rotating-get.lua']);

@@ -1,0 +1,31 @@
+// The baseline stands for "the same answer with nothing behind it", so it must carry the header
+// fields midair's answer carries: otherwise a ratio would measure bytes of headers, not the work
+// of finding the validators. Each scenario checks this before it measures, so the two cannot
+// drift apart unnoticed (they once did: midair's 304 gained its security headers, the baseline's not).
+import { getPage } from './pages.js';
+
+/** Fields that Node's HTTP server adds to every answer, whoever wrote it. */
+const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+export interface ParityProbe {
+  readonly url: string;
+  /** A page name the server answers. */
+  readonly name: string;
+  readonly headers: Record<string, string>;
+}
+
+async function fieldsOf(probe: ParityProbe, status: number): Promise<string[]> {
+  const answer = await getPage(probe.url, probe.name, probe.headers);
+  if (answer.status !== status) throw new Error(`header parity: ${probe.url} answered ${answer.status}, not ${status}`);
+  return answer.fields.filter((field) => !TRANSPORT.has(field)).sort();
+}
+
+/** Throws, naming the difference, unless both answer `status` with the same header fields. */
+export async function assertSameFields(what: string, status: number, midair: ParityProbe, baseline: ParityProbe): Promise<void> {
+  const [ours, theirs] = await Promise.all([fieldsOf(midair, status), fieldsOf(baseline, status)]);
+  const onlyOurs = ours.filter((field) => !theirs.includes(field));
+  const onlyTheirs = theirs.filter((field) => !ours.includes(field));
+  if (onlyOurs.length > 0 || onlyTheirs.length > 0) {
+    throw new Error(`header parity (${what}): only midair sends [${onlyOurs.join(', ')}], only the baseline sends [${onlyTheirs.join(', ')}]; make bench/baseline-server.ts send what midair sends`);
+  }
+}
