@@ -21,11 +21,11 @@ async function fieldsOf(probe: ParityProbe, status: number): Promise<string[]> {
 }
 
 /** Throws, naming the difference, unless both answer `status` with the same header fields. */
-export async function assertSameFields(what: string, status: number, midair: ParityProbe, baseline: ParityProbe): Promise<void> {
+export async function assertSameFields(status: number, midair: ParityProbe, baseline: ParityProbe): Promise<void> {
   const [ours, theirs] = await Promise.all([fieldsOf(midair, status), fieldsOf(baseline, status)]);
   const onlyOurs = ours.filter((field) => !theirs.includes(field));
   const onlyTheirs = theirs.filter((field) => !ours.includes(field));
   if (onlyOurs.length > 0 || onlyTheirs.length > 0) {
-    throw new Error(`header parity (${what}): only midair sends [${onlyOurs.join(', ')}], only the baseline sends [${onlyTheirs.join(', ')}]; make bench/baseline-server.ts send what midair sends`);
+    throw new Error(`header parity (${status}): only midair sends [${onlyOurs.join(', ')}], only the baseline sends [${onlyTheirs.join(', ')}]; make bench/baseline-server.ts send what midair sends`);
   }
 }

@@ -30,7 +30,7 @@ export async function runConditionalGet(ctx: BenchContext): Promise<ScenarioResu
       seeded.push({ ...size, pages });
     }
     const first = seeded[0]!.pages[0]!;
-    await assertSameFields('304', 304, { url: server.url, name: first.name, headers: { 'if-none-match': first.etag } }, { url: baseline.url, name: first.name, headers: { 'if-none-match': baseline.etag } });
+    await assertSameFields(304, { url: server.url, name: first.name, headers: { 'if-none-match': first.etag } }, { url: baseline.url, name: first.name, headers: { 'if-none-match': baseline.etag } });
     // The baseline gets the same paths, each with its constant ETag.
     const basePaths = seeded[0]!.pages.map((p) => ({ path: p.path, etag: baseline.etag }));
     const targets = [

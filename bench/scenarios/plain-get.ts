@@ -18,7 +18,7 @@ export async function runPlainGet(ctx: BenchContext): Promise<ScenarioResult> {
     ctx.log(`get200: creating ${options.pages} pages of 4 KiB`);
     const pages = await createPages(server.url, names('p4k', options.pages), PAGE_BYTES);
     const first = pages[0]!;
-    await assertSameFields('200', 200, { url: server.url, name: first.name, headers: {} }, { url: baseline.url, name: first.name, headers: {} });
+    await assertSameFields(200, { url: server.url, name: first.name, headers: {} }, { url: baseline.url, name: first.name, headers: {} });
     // No If-None-Match: every answer is a 200 with the body.
     const file = writeTargets(join(ctx.workDir, 'get200.targets.lua'), pages.map((p) => ({ path: p.path, etag: '' })));
     const script = composeScript(ctx.workDir, 'get200', ['rotating-get.lua']);

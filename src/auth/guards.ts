@@ -19,25 +19,27 @@ export type Guard = (request: FastifyRequest, reply: FastifyReply, done: (error?
 
 type AccessOf = (method: string) => Access;
 
+/** `true` when the request may go on at once, else the promise of the checks that decide. */
+function check(keeper: Gatekeeper, accessOf: AccessOf, request: FastifyRequest, reply: FastifyReply): true | Promise<void> {
+  const method = request.method;
+  const safe = isSafeMethod(method);
+  const access = accessOf(method);
+  return keeper.admitsAtOnce(request, reply, access, safe) || keeper.authorize(request, reply, access, safe);
+}
+
 /** A callback hook, so that the commonest request (an anonymous read) costs no promise. */
 export function guardHook(keeper: Gatekeeper, accessOf: AccessOf): Guard {
   return (request, reply, done) => {
-    const safe = isSafeMethod(request.method);
-    const access = accessOf(request.method);
-    if (keeper.admitsAtOnce(request, reply, access, safe)) {
-      done();
-      return;
-    }
-    keeper.authorize(request, reply, access, safe).then(() => done(), done);
+    const checked = check(keeper, accessOf, request, reply);
+    if (checked === true) done();
+    else checked.then(() => done(), done);
   };
 }
 
 function guardedHandler(keeper: Gatekeeper, accessOf: AccessOf, handler: RouteHandlerMethod): RouteHandlerMethod {
   return function guarded(this: FastifyInstance, request, reply) {
-    const safe = isSafeMethod(request.method);
-    const access = accessOf(request.method);
-    if (keeper.admitsAtOnce(request, reply, access, safe)) return handler.call(this, request, reply);
-    return keeper.authorize(request, reply, access, safe).then(() => handler.call(this, request, reply));
+    const checked = check(keeper, accessOf, request, reply);
+    return checked === true ? handler.call(this, request, reply) : checked.then(() => handler.call(this, request, reply));
   };
 }
 

@@ -1,6 +1,6 @@
 // The auth layer of the server: who is asking (session cookie or bearer token), whether the
-// request may come from where it comes from (CSRF), and whether they may do it. It runs in
-// onRequest, before any handler reads a page, so a refusal never carries a page's ETag,
+// request may come from where it comes from (CSRF), and whether they may do it. Its guard runs
+// before any handler reads a page (guards.ts), so a refusal never carries a page's ETag,
 // content or merge: preconditions are evaluated only for requests already authorised.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

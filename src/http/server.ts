@@ -80,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
-  // Each route is guarded from its first hook (auth/plugin.ts); a URL no route matches is guarded here.
+  // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
   app.setNotFoundHandler({ preValidation: auth.guardUnrouted }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
