@@ -34,21 +34,41 @@ export function codedEtag(etag: string, coding: Coding): string {
   return coding === 'identity' ? etag : `${etag.slice(0, -1)}+${coding}"`;
 }
 
-// Every conditional read of an identity body asks for its tag's equivalents: kept by tag.
-const identityEquivalents = new Map<string, readonly string[]>();
+/** The tag a variant carries, and the others handed out for the same revision. */
+export interface VariantTag {
+  readonly etag: string;
+  readonly equivalents: readonly string[];
+}
 
-/** Every tag handed out for the revision whose identity tag is `etag`, except `selected`. */
-export function equivalentEtags(etag: string, selected: Coding = 'identity'): readonly string[] {
-  if (selected === 'identity') {
-    let tags = identityEquivalents.get(etag);
-    if (tags === undefined) {
-      if (identityEquivalents.size >= 16_384) identityEquivalents.clear();
-      tags = Object.freeze(CODED.map((coding) => codedEtag(etag, coding)));
-      identityEquivalents.set(etag, tags);
-    }
-    return tags;
+const CODINGS: readonly Coding[] = ['identity', ...CODED];
+
+// Every conditional read asks for its variant's tag and that tag's equivalents: both are kept
+// by identity tag, so a revalidation, coded or not, builds no string and no array.
+const variantsByEtag = new Map<string, Readonly<Record<Coding, VariantTag>>>();
+
+function variantsOf(etag: string): Readonly<Record<Coding, VariantTag>> {
+  let variants = variantsByEtag.get(etag);
+  if (variants === undefined) {
+    if (variantsByEtag.size >= 16_384) variantsByEtag.clear();
+    const tags = CODINGS.map((coding) => codedEtag(etag, coding));
+    const entry = (coding: Coding): VariantTag => {
+      const own = codedEtag(etag, coding);
+      return Object.freeze({ etag: own, equivalents: Object.freeze(tags.filter((tag) => tag !== own)) });
+    };
+    variants = Object.freeze({ identity: entry('identity'), gzip: entry('gzip'), br: entry('br') });
+    variantsByEtag.set(etag, variants);
   }
-  return [etag, ...CODED.filter((coding) => coding !== selected).map((coding) => codedEtag(etag, coding))];
+  return variants;
+}
+
+/** The tag of the `coding` variant of the revision whose identity tag is `etag`. */
+export function variantTag(etag: string, coding: Coding): VariantTag {
+  return variantsOf(etag)[coding];
+}
+
+/** Every tag handed out for the revision whose identity tag is `etag`, except `selected`'s. */
+export function equivalentEtags(etag: string, selected: Coding = 'identity'): readonly string[] {
+  return variantsOf(etag)[selected].equivalents;
 }
 
 // Coded bodies are cached by their strong tag, which names the bytes exactly, so a
@@ -57,12 +77,12 @@ const codedBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, si
 
 /** The coded body of the revision tagged `etag`, when it has been made already. */
 export function cachedCodedBody(etag: string, coding: Exclude<Coding, 'identity'>): Buffer | undefined {
-  return codedBodies.get(codedEtag(etag, coding));
+  return codedBodies.get(variantTag(etag, coding).etag);
 }
 
 export function encodeBody(body: Buffer, coding: Coding, etag: string): Buffer {
   if (coding === 'identity') return body;
-  const key = codedEtag(etag, coding);
+  const key = variantTag(etag, coding).etag;
   let coded = codedBodies.get(key);
   if (!coded) {
     coded =

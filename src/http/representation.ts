@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import parseRange from 'range-parser';
 import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
-import { cachedCodedBody, type Coding, codedEtag, encodeBody, equivalentEtags, negotiateCoding } from './content-coding.js';
+import { cachedCodedBody, type Coding, encodeBody, equivalentEtags, negotiateCoding, variantTag } from './content-coding.js';
 import { HttpProblem } from './errors.js';
 
 export interface Representation {
@@ -51,8 +51,8 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   // Ranges are served from the identity bytes: a byte range of a coded body would need its own tag.
   const wantsRange = method === 'GET' && headers.range !== undefined;
   const coding = wantsRange ? 'identity' : negotiateCoding(headers['accept-encoding'], rep.size);
-  const etag = codedEtag(rep.etag, coding);
-  const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalentEtags(rep.etag, coding)));
+  const { etag, equivalents } = variantTag(rep.etag, coding);
+  const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalents));
 
   reply.header('etag', etag);
   reply.header('cache-control', rep.cacheControl);

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { codedEtag, equivalentEtags, negotiateCoding, variantTag } from './content-coding.js';
+
+const IDENTITY = '"rev-1"';
+
+test('each coded variant carries its own strong tag, derived from the identity tag (RFC 9110 §8.8.3.3)', () => {
+  assert.equal(variantTag(IDENTITY, 'identity').etag, IDENTITY);
+  assert.equal(variantTag(IDENTITY, 'gzip').etag, '"rev-1+gzip"');
+  assert.equal(variantTag(IDENTITY, 'br').etag, '"rev-1+br"');
+  assert.equal(variantTag(IDENTITY, 'br').etag, codedEtag(IDENTITY, 'br'));
+});
+
+test("a variant's equivalents are every other tag of the same revision, never its own", () => {
+  assert.deepEqual(variantTag(IDENTITY, 'identity').equivalents, ['"rev-1+gzip"', '"rev-1+br"']);
+  assert.deepEqual(variantTag(IDENTITY, 'gzip').equivalents, ['"rev-1"', '"rev-1+br"']);
+  assert.deepEqual(variantTag(IDENTITY, 'br').equivalents, ['"rev-1"', '"rev-1+gzip"']);
+  assert.deepEqual(equivalentEtags(IDENTITY), variantTag(IDENTITY, 'identity').equivalents);
+  assert.deepEqual(variantTag('"rev-2"', 'gzip').equivalents, ['"rev-2"', '"rev-2+br"'], 'another revision has tags of its own');
+});
+
+test('a revalidation reuses the kept tags: the same objects, which nobody can change', () => {
+  const first = variantTag(IDENTITY, 'br');
+  assert.equal(variantTag(IDENTITY, 'br'), first);
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.equivalents));
+});
+
+test('small bodies and clients that ask for nothing get identity; others get what they prefer', () => {
+  assert.equal(negotiateCoding(undefined, 10_000), 'identity');
+  assert.equal(negotiateCoding('gzip, deflate, br', 100), 'identity');
+  assert.equal(negotiateCoding('gzip', 10_000), 'gzip');
+  assert.equal(negotiateCoding('gzip;q=0.5, br', 10_000), 'br');
+  assert.equal(negotiateCoding('compress', 10_000), 'identity');
+});
