@@ -17,8 +17,6 @@ export interface BenchContext {
   /** A temporary folder for generated scripts and logs. */
   readonly workDir: string;
   log(line: string): void;
-  /** The Fastify baseline, started on first use and shared by the scenarios. */
-  baseline(): Promise<Baseline>;
   /** The median 304 rate of 1 KiB pages, once scenario get304 has measured it. */
   max304Rps?: number;
 }

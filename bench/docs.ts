@@ -44,8 +44,10 @@ Written by \`npm run bench\` ([bench/](../bench/README.md)) — never by hand. T
   machine moves requests/s far more than it moves CPU time per request.
 
 Each target ran ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${options.durationS} s (after ${options.warmupS} s of warm-up), interleaved
-with its baseline; figures are the median of the rounds, requests/s also with [min–max]. A ratio in
-parentheses is the median over the median of the row's baseline (for latency, RSS and CPU, lower is better).
+with its baseline; for get304 and get200 every round started midair and the baseline as fresh processes
+(see bench/fresh-rounds.ts); figures are the median of the rounds, requests/s also with [min–max]. A ratio is taken
+round by round (each round of a row against the round of its baseline that ran just before it) and the
+median of those is shown, with their [min–max] under Targets (for latency, RSS and CPU, lower is better).
 
 ![midair against its baselines](benchmarks.svg)
 

@@ -79,7 +79,7 @@ export function readOptions(argv: readonly string[], env: Readonly<Record<string
   return {
     rounds: Math.round(positive(values.rounds, smoke ? 1 : 3, '--rounds')),
     durationS: positive(values.duration, smoke ? 1 : 6, '--duration'),
-    warmupS: smoke ? 0 : 1,
+    warmupS: smoke ? 0 : 2,
     soakS: positive(values.soak, smoke ? 2 : 60, '--soak'),
     only: only.length > 0 ? (only as ScenarioName[]) : SCENARIOS,
     smoke,

@@ -72,10 +72,14 @@ export async function createPages(base: string, names: readonly string[], bytes:
   });
 }
 
-/** The current identity ETag of each page (HEAD without Accept-Encoding). */
-export async function currentEtags(base: string, pages: readonly SeededPage[]): Promise<SeededPage[]> {
+/**
+ * The current ETag of each page: of its identity representation, or, given an Accept-Encoding,
+ * of the variant that request selects (what a browser is handed, and sends back to revalidate).
+ */
+export async function currentEtags(base: string, pages: readonly SeededPage[], acceptEncoding?: string): Promise<SeededPage[]> {
+  const headers: Record<string, string> = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
   return eachLimited(pages, 16, async (page) => {
-    const answer = await send(base, 'HEAD', page.path, {});
+    const answer = await send(base, 'HEAD', page.path, headers);
     if (answer.status !== 200 || answer.etag === undefined) throw new Error(`reading ${page.name}: ${answer.status}`);
     return { ...page, etag: answer.etag };
   });

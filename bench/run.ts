@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchContext, Baseline } from './context.js';
+import type { BenchContext } from './context.js';
 import { writeDocs } from './docs.js';
 import { describeMachine, loadAverage, toolVersion } from './machine.js';
 import { type BenchOptions, readOptions, UsageError, USAGE } from './options.js';
@@ -16,7 +16,7 @@ import { runConditionalPut } from './scenarios/conditional-put.js';
 import { runContention } from './scenarios/contention.js';
 import { runPlainGet } from './scenarios/plain-get.js';
 import { runSoak } from './scenarios/soak.js';
-import { REPOSITORY_MAIN, startBaseline } from './servers.js';
+import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -51,35 +51,29 @@ function build(): string {
 }
 
 async function runScenarios(options: BenchOptions, wrk: string, midairMain: string): Promise<{ rows: Row[]; details: string[]; failed: boolean }> {
-  let baseline: Promise<Baseline> | undefined;
   const ctx: BenchContext = {
     options,
     wrk,
     midairMain,
     workDir: tempDir('midair-bench-run-'),
     log,
-    baseline: () => (baseline ??= startBaseline()),
   };
   const rows: Row[] = [];
   const details: string[] = [];
   let failed = false;
-  try {
-    for (const name of SCENARIOS.filter((s) => options.only.includes(s))) {
-      const started = performance.now();
-      try {
-        const result = await RUNNERS[name](ctx);
-        rows.push(...result.rows);
-        details.push(...result.details);
-      } catch (error) {
-        failed = true;
-        const message = error instanceof Error ? error.message : String(error);
-        log(`scenario ${name} failed: ${message}`);
-        rows.push({ id: name, scenario: name, label: '', rounds: [], skipped: `FAILED: ${message.split('\n')[0]}` });
-      }
-      log(`${name} took ${Math.round((performance.now() - started) / 1000)} s`);
+  for (const name of SCENARIOS.filter((s) => options.only.includes(s))) {
+    const started = performance.now();
+    try {
+      const result = await RUNNERS[name](ctx);
+      rows.push(...result.rows);
+      details.push(...result.details);
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      log(`scenario ${name} failed: ${message}`);
+      rows.push({ id: name, scenario: name, label: '', rounds: [], skipped: `FAILED: ${message.split('\n')[0]}` });
     }
-  } finally {
-    if (baseline) await (await baseline.catch(() => undefined))?.stop();
+    log(`${name} took ${Math.round((performance.now() - started) / 1000)} s`);
   }
   return { rows, details, failed };
 }

@@ -21,6 +21,8 @@ export interface MidairOptions {
   readonly bodyLimit?: string;
   /** postgres://…; unset selects SQLite in a fresh temporary folder. */
   readonly databaseUrl?: string;
+  /** The SQLite data folder of an earlier run to serve again, rather than a fresh one. */
+  readonly dataDir?: string;
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
@@ -34,8 +36,8 @@ function stopper(child: ChildProcess): () => Promise<void> {
   };
 }
 
-export async function startMidair(name: string, options: MidairOptions): Promise<ServerProcess> {
-  const dataDir = tempDir('midair-bench-');
+export async function startMidair(name: string, options: MidairOptions): Promise<ServerProcess & { readonly dataDir: string }> {
+  const dataDir = options.dataDir ?? tempDir('midair-bench-');
   const args = [options.main, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'warn'];
   if (options.bodyLimit !== undefined) args.push('--body-limit', options.bodyLimit);
   const child = spawnPinned(process.execPath, args, {
@@ -44,7 +46,7 @@ export async function startMidair(name: string, options: MidairOptions): Promise
     env: { LOG_LEVEL: 'warn', DATABASE_URL: options.databaseUrl ?? '' },
   });
   const match = await waitForOutput(child, /midair listening on (http:\/\/\S+)/, 30_000, `midair (${name})`);
-  return { name, url: match[1]!, pid: child.pid!, stop: stopper(child) };
+  return { name, url: match[1]!, pid: child.pid!, dataDir, stop: stopper(child) };
 }
 
 export async function startBaseline(): Promise<ServerProcess & { readonly etag: string }> {

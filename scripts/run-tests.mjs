@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ (or the files named) on node:test, TypeScript via tsx.
+// Runs every *.test.ts under src/, bench/ and test/ (or the files named) on node:test, TypeScript via tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ function findTests(dir) {
 }
 
 const named = process.argv.slice(2);
-const files = named.length > 0 ? named : [...findTests('src'), ...findTests('test')];
+const files = named.length > 0 ? named : [...findTests('src'), ...findTests('bench'), ...findTests('test')];
 // Most suites wait on server processes rather than the CPU, so a few files run at once.
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const result = spawnSync(
