@@ -28,8 +28,8 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  --rounds N        rounds per scenario, reported as median [min–max] (default 3)
-  --duration S      seconds of load per round (default 6)
+  --rounds N        rounds per scenario, reported as median [min–max] (default 5)
+  --duration S      seconds of load per round (default 5)
   --soak S          seconds of the soak (default 60)
   --only a,b        run only these scenarios: ${SCENARIOS.join(', ')}
   --smoke           about a second per scenario, one round, 50 pages; prints only
@@ -77,8 +77,8 @@ export function readOptions(argv: readonly string[], env: Readonly<Record<string
   const smoke = values.smoke;
   const url = env['DATABASE_URL'];
   return {
-    rounds: Math.round(positive(values.rounds, smoke ? 1 : 3, '--rounds')),
-    durationS: positive(values.duration, smoke ? 1 : 6, '--duration'),
+    rounds: Math.round(positive(values.rounds, smoke ? 1 : 5, '--rounds')),
+    durationS: positive(values.duration, smoke ? 1 : 5, '--duration'),
     warmupS: smoke ? 0 : 2,
     soakS: positive(values.soak, smoke ? 2 : 60, '--soak'),
     only: only.length > 0 ? (only as ScenarioName[]) : SCENARIOS,
