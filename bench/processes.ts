@@ -46,13 +46,31 @@ export interface SpawnOptions {
   readonly env?: Record<string, string>;
 }
 
+let setpriv: string | undefined | null = null;
+function setprivPath(): string | undefined {
+  if (setpriv === null) setpriv = process.platform === 'linux' ? which('setpriv') : undefined;
+  return setpriv;
+}
+
+/**
+ * The command line that runs `command`: pinned with taskset where it can be, and, where
+ * setpriv exists, asking Linux to send SIGTERM should the run itself die. Our own cleanup
+ * covers a failure or an interrupt; this covers a run killed from outside (kill -9, a CI
+ * timeout), which would otherwise leave servers and wrk running on the machine. Both tools
+ * exec what follows, so the pid stays the command's (what /proc reads need).
+ */
+function commandLine(command: string, args: readonly string[], cpu: number | undefined): [string, string[]] {
+  let line = [command, ...args];
+  const pin = cpu === undefined ? undefined : tasksetPath();
+  if (pin !== undefined) line = [pin, '-c', String(cpu), ...line];
+  const orphanGuard = setprivPath();
+  if (orphanGuard !== undefined) line = [orphanGuard, '--pdeathsig', 'TERM', ...line];
+  return [line[0]!, line.slice(1)];
+}
+
 export function spawnPinned(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
-  const pin = options.cpu === undefined ? undefined : tasksetPath();
-  // taskset execs the command, so the child's pid is the command's pid (what /proc reads need).
-  const child =
-    pin === undefined
-      ? spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } })
-      : spawn(pin, ['-c', String(options.cpu), command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const [file, fileArgs] = commandLine(command, args, options.cpu);
+  const child = spawn(file, fileArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   children.add(child);
   child.once('exit', () => children.delete(child));
   child.once('error', () => children.delete(child));
