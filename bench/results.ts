@@ -160,13 +160,12 @@ export interface TargetVerdict {
 export function judgeTargets(rows: readonly Row[]): TargetVerdict[] {
   return TARGETS.filter((t) => rows.some((r) => r.id === t.rowId)).map((target) => {
     const range = ratioSpread(rows, target.rowId, target.baselineId, 'rps');
-    const value = range?.median;
     const cpu = target.cpuBound ? ratio(rows, target.rowId, target.baselineId, 'cpuUsPerRequest') : undefined;
     return {
       target,
       ...(range === undefined ? {} : { ratio: range.median, ratioRange: range }),
       ...(cpu === undefined || cpu === 0 ? {} : { cpuRatio: 1 / cpu }),
-      verdict: value === undefined ? 'not measured' : value >= target.atLeast ? 'MET' : 'NOT MET',
+      verdict: range === undefined ? 'not measured' : range.median >= target.atLeast ? 'MET' : 'NOT MET',
     };
   });
 }

@@ -51,11 +51,8 @@ function variantsOf(etag: string): Readonly<Record<Coding, VariantTag>> {
   if (variants === undefined) {
     if (variantsByEtag.size >= 16_384) variantsByEtag.clear();
     const tags = CODINGS.map((coding) => codedEtag(etag, coding));
-    const entry = (coding: Coding): VariantTag => {
-      const own = codedEtag(etag, coding);
-      return Object.freeze({ etag: own, equivalents: Object.freeze(tags.filter((tag) => tag !== own)) });
-    };
-    variants = Object.freeze({ identity: entry('identity'), gzip: entry('gzip'), br: entry('br') });
+    const entries = CODINGS.map((coding, i) => [coding, Object.freeze({ etag: tags[i]!, equivalents: Object.freeze(tags.filter((_, j) => j !== i)) })] as const);
+    variants = Object.freeze(Object.fromEntries(entries) as Record<Coding, VariantTag>);
     variantsByEtag.set(etag, variants);
   }
   return variants;
@@ -75,9 +72,9 @@ export function equivalentEtags(etag: string, selected: Coding = 'identity'): re
 // popular page is compressed once per revision rather than once per request.
 const codedBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
-/** The coded body of the revision tagged `etag`, when it has been made already. */
-export function cachedCodedBody(etag: string, coding: Exclude<Coding, 'identity'>): Buffer | undefined {
-  return codedBodies.get(variantTag(etag, coding).etag);
+/** The coded body that carries `codedTag` (a variant's tag, from variantTag), when it has been made already. */
+export function cachedCodedBody(codedTag: string): Buffer | undefined {
+  return codedBodies.get(codedTag);
 }
 
 export function encodeBody(body: Buffer, coding: Coding, etag: string): Buffer {

@@ -67,12 +67,12 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   }
   if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
   if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
-  return sendBody(request, reply, rep, coding, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
+  return sendBody(request, reply, rep, coding, etag, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
 }
 
 // A body at hand (cached by its tag) is sent at once, with no promise; only a body that must
 // be read from the store waits for it.
-function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean): Promise<FastifyReply> | undefined {
+function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, codedTag: string, honourRange: boolean): Promise<FastifyReply> | undefined {
   // A 304 has no body to describe; everything with one says what it is. (nosniff and the
   // rest of the security headers are on every response already: security-headers.ts.)
   reply.header('content-type', rep.contentType);
@@ -83,7 +83,7 @@ function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representat
     reply.header('content-length', rep.size).send();
     return undefined;
   }
-  const coded = coding === 'identity' || head ? undefined : cachedCodedBody(rep.etag, coding);
+  const coded = coding === 'identity' || head ? undefined : cachedCodedBody(codedTag);
   if (coded !== undefined) {
     reply.code(200).send(coded);
     return undefined;
