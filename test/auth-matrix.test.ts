@@ -137,11 +137,15 @@ interface Setup {
   readonly staticPath: string;
 }
 
+// Every server a setup started, so that it is stopped even when another mode's setup failed.
+const started: RunningServer[] = [];
+
 async function setUp(mode: Mode): Promise<Setup> {
   const dataDir = tempDir();
   const target = { dataDir };
   await Promise.all([addUser(target, 'reader', 'reader'), addUser(target, 'editor', 'editor'), addUser(target, 'admin', 'admin'), addUser(target, 'matrix', 'editor')]);
   const server = await startServer({ dataDir, args: ['--auth', mode] });
+  started.push(server);
   const base = server.url;
   const [reader, editor, admin, stale] = await Promise.all([signIn(base, 'reader'), signIn(base, 'editor'), signIn(base, 'admin'), signIn(base, 'editor')]);
   const editorToken = await createToken(base, editor, 'matrix');
@@ -182,7 +186,7 @@ describe('the permission matrix', () => {
     for (const [mode, setup] of await Promise.all(MODES.map(async (mode) => [mode, await setUp(mode)] as const))) setups.set(mode, setup);
   });
   after(async () => {
-    for (const { server } of setups.values()) {
+    for (const server of started) {
       await server.stop();
       removeDir(server.dataDir);
     }
