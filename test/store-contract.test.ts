@@ -193,6 +193,24 @@ const CONTRACT: readonly ContractCase[] = [
     },
   },
   {
+    name: 'existingPages names the pages that exist now, deleted and never-written ones left out',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('A', 'a', 0, by('a')));
+      committed(await store.put('B', 'b', 0, by('b')));
+      committed(await store.delete('B', 1, by('gone')));
+      committed(await store.put('C d', 'c', 0, by('c')));
+      assert.deepEqual(await store.existingPages([]), new Set());
+      const asked = ['A', 'B', 'C d', 'Never', 'A', "quote ' and \" and ]"];
+      assert.deepEqual(await store.existingPages(asked), new Set(['A', 'C d']));
+      // After a read of each (a store may answer from what it caches), the answer is the same.
+      for (const name of asked) await store.head(name);
+      assert.deepEqual(await store.existingPages(asked), new Set(['A', 'C d']));
+      const many = Array.from({ length: 3000 }, (_, i) => `Page ${i}`);
+      assert.deepEqual(await store.existingPages([...many, 'A']), new Set(['A']));
+    },
+  },
+  {
     name: 'put with expected revision 0 creates revision 1',
     async run(backing) {
       const store = await backing.open();

@@ -112,6 +112,11 @@ export interface PageStore {
    * write, whose compare-and-swap refuses a stale revision. Absent where head() is as cheap.
    */
   lastKnown?(name: string): PageState | undefined;
+  /**
+   * Which of `names` are pages that exist now: one query however many names (a page's links are
+   * looked up together, never one query per link).
+   */
+  existingPages(names: readonly string[]): Promise<Set<string>>;
   /** The content of one revision (immutable once written); undefined for none or a deletion. */
   content(name: string, revision: number): Promise<string | undefined>;
   /** Creates or replaces the page iff its latest revision is still `expectedRevision`. */

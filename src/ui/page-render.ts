@@ -28,9 +28,8 @@ export class RevisionRenderer {
       targets = [...parseMarkdown(text).wikiLinks].sort();
       this.targets.set(id, targets);
     }
-    const states = await Promise.all(targets.map((target) => this.store.head(target)));
-    const existing = new Set(targets.filter((_, i) => states[i]!.exists));
-    const key = states.map((s) => (s.exists ? '1' : '0')).join('');
+    const existing = await this.store.existingPages(targets);
+    const key = targets.map((target) => (existing.has(target) ? '1' : '0')).join('');
     return { text, existing, key };
   }
 

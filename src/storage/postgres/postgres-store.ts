@@ -61,6 +61,7 @@ const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_
 // finds nothing instead of overflowing the integer column.
 const SQL = {
   head: `SELECT ${PAGE_COLUMNS} FROM pages WHERE name = $1`,
+  existing: 'SELECT name FROM pages WHERE name = ANY($1::text[]) AND NOT deleted',
   content: 'SELECT content FROM revisions WHERE name = $1 AND revision = $2::bigint',
   write: BATCH_WRITE_SQL,
   list: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 ORDER BY name LIMIT $2`,
@@ -264,6 +265,12 @@ export class PostgresPageStore implements PageStore {
 
   lastKnown(name: string): PageState | undefined {
     return this.known.get(name);
+  }
+
+  async existingPages(names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.read<{ name: string }>('existing', [[...new Set(names)]]);
+    return new Set(rows.map((row) => row.name));
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {

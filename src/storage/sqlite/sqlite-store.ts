@@ -180,6 +180,10 @@ export class SqlitePageStore implements PageStore {
          VALUES (@name, @revision, @deleted, @etag, @modified_ms, @date_shared, @size, @summary, @author, @content)
          RETURNING ${REVISION_COLUMNS}`,
       ),
+      // The names travel as one JSON array: one statement, whatever their number.
+      existing: db.prepare<[string], string>(
+        'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
+      ).pluck(),
       list: db.prepare<[string, number], PageRow>(
         `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
       ),
@@ -324,6 +328,21 @@ export class SqlitePageStore implements PageStore {
       return undefined; // head() reports the error
     }
     return this.validators.get(name);
+  }
+
+  async existingPages(names: readonly string[]): Promise<Set<string>> {
+    return guarded(() => {
+      this.checkOtherWriters();
+      const found = new Set<string>();
+      const unknown: string[] = [];
+      for (const name of new Set(names)) {
+        const state = this.validators.get(name);
+        if (state === undefined) unknown.push(name);
+        else if (state.exists) found.add(name);
+      }
+      if (unknown.length > 0) for (const name of this.statements.existing.all(JSON.stringify(unknown))) found.add(name);
+      return found;
+    });
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {

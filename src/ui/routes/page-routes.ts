@@ -101,9 +101,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
 
   async function preview(name: string, text: string, summary: string, baseEtag: string, baseRevision: string | undefined) {
     const parsed = parseMarkdown(text);
-    const targets = [...parsed.wikiLinks];
-    const states = await Promise.all(targets.map((target) => store.head(target)));
-    const existing = new Set(targets.filter((_, i) => states[i]!.exists));
+    const existing = await store.existingPages([...parsed.wikiLinks]);
     const revision = Number(baseRevision);
     return editView({
       name,
