@@ -18,7 +18,7 @@ const MAX_WORD_PAIRS = 250_000;
  * MAX_DIFF_WORK: 2,000 pairs of lines of one repeated word would each pass MAX_WORD_PAIRS
  * and together take minutes. Past it, the remaining pairs are shown as whole lines.
  */
-export const MAX_WORD_DIFF_WORK = 20_000_000;
+export const MAX_WORD_DIFF_WORK = 200_000_000;
 
 /** What is left of a diff's word-diff budget; `exhausted` once a pair did not fit. */
 export interface WordBudget {
