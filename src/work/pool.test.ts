@@ -40,6 +40,16 @@ describe('WorkPool', () => {
     assert.deepEqual(next.value.links, ['A']);
   });
 
+  it('counts the budget from when a thread takes the task, not while it waits behind another', async () => {
+    const work = pool(1, 400);
+    const slow = work.run('render', { source: HEAVY }, 60_000);
+    const waiting = work.run('render', { source: '[[B]]' });
+    assert.equal((await slow).done, true);
+    const outcome = await waiting;
+    assert.ok(outcome.done, 'the small task, queued behind the slow one, ran to its end');
+    assert.deepEqual(outcome.value.links, ['B']);
+  });
+
   it('answers 503 server-busy with Retry-After when its queue is full, and runs what it accepted', async () => {
     const work = pool(1, 30_000, 1);
     const runs = Array.from({ length: 4 }, () => work.run('render', { source: HEAVY.slice(0, 200_000) }));

@@ -1,6 +1,7 @@
 // A pool of worker threads for the work that may take long (see tasks.ts), so that one
 // hostile page or one huge diff never holds the event loop every other request waits on.
 // Each task has a time budget; past it its thread is ended and the caller degrades.
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { HttpProblem } from '../http/errors.js';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
@@ -8,7 +9,7 @@ import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
 export interface WorkPoolOptions {
   /** Worker threads. */
   readonly threads: number;
-  /** Ms a task may take, waiting included, before it is cancelled. */
+  /** Ms a task may run in its thread before it is cancelled (waiting for a thread not counted). */
   readonly timeBudgetMs: number;
   /** Tasks that may wait for a thread; past that, callers get 503 (default 16 per thread). */
   readonly maxQueue?: number;
@@ -16,6 +17,9 @@ export interface WorkPoolOptions {
 
 /** The answer of a task: its result, or not done when it ran out of time and was cancelled. */
 export type Outcome<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+
+/** Ms a task may wait for a thread, beyond its own budget (the queue is bounded as well). */
+const MAX_WAIT_MS = 10_000;
 
 /** Seconds a client told "busy" should wait (RFC 9110 §10.2.3). */
 export const BUSY_RETRY_AFTER_SECONDS = 2;
@@ -54,13 +58,24 @@ export class WorkPool {
         { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
       );
     }
-    const signal = AbortSignal.timeout(timeBudgetMs);
+    // The budget counts from when a thread takes the task (it says so on `started`), so a
+    // task that waited behind a hostile one is not cut short; the wait itself is bounded too.
+    const abort = new AbortController();
+    const { port1: started, port2: report } = new MessageChannel();
+    let timer = setTimeout(() => abort.abort(), timeBudgetMs + MAX_WAIT_MS);
+    started.once('message', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(), timeBudgetMs);
+    });
     try {
-      const value = (await this.piscina.run({ kind, input }, { signal })) as TaskOutput<K>;
+      const value = (await this.piscina.run({ kind, input, started: report }, { signal: abort.signal, transferList: [report] })) as TaskOutput<K>;
       return { done: true, value };
     } catch (error) {
-      if (signal.aborted) return { done: false };
+      if (abort.signal.aborted) return { done: false };
       throw error;
+    } finally {
+      clearTimeout(timer);
+      started.close();
     }
   }
 
