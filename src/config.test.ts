@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, isLoopbackHost, parseDuration, parseRateLimit, parseSize, readConfig } from './config.js';
+import { ConfigError, defaultRenderThreads, isLoopbackHost, parseDuration, parseRateLimit, parseSize, readConfig } from './config.js';
 
 const AUTH_DEFAULTS = {
   auth: 'open',
@@ -11,6 +11,8 @@ const AUTH_DEFAULTS = {
   loginRateLimit: { max: 10, windowMs: 900_000 },
   loginAddressRateLimit: { max: 50, windowMs: 900_000 },
   writeRateLimit: { max: 300, windowMs: 60_000 },
+  renderThreads: defaultRenderThreads(),
+  renderTimeout: 3000,
 };
 
 test('defaults serve on 127.0.0.1:3000 with data in ./data and a 1 MiB body limit', () => {
@@ -21,11 +23,13 @@ test('environment variables set every setting', () => {
   const config = readConfig([], {
     PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', REQUEST_TIMEOUT: '9000', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000',
     AUTH: 'accounts', ALLOW_OPEN: 'false', TRUST_PROXY: '10.0.0.0/8, ::1', SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2d', LOGIN_RATE_LIMIT: '5/10m', LOGIN_ADDRESS_RATE_LIMIT: '20/1h', WRITE_RATE_LIMIT: 'off',
+    RENDER_THREADS: '2', RENDER_TIMEOUT: '500',
   });
   assert.deepEqual(config, {
     port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, requestTimeout: 9000, dbPoolSize: 4, dbStatementTimeout: 2000,
     auth: 'accounts', allowOpen: false, trustProxy: ['10.0.0.0/8', '::1'], sessionIdleTimeout: 1_800_000, sessionMaxAge: 172_800_000,
     loginRateLimit: { max: 5, windowMs: 600_000 }, loginAddressRateLimit: { max: 20, windowMs: 3_600_000 }, writeRateLimit: null,
+    renderThreads: 2, renderTimeout: 500,
   });
 });
 
@@ -46,6 +50,8 @@ test('bad values are refused with a message naming them', () => {
   assert.throws(() => readConfig([], { BODY_LIMIT: 'lots' }), ConfigError);
   assert.throws(() => readConfig(['--workers', '0'], {}), ConfigError);
   assert.throws(() => readConfig(['--workers', '65'], {}), ConfigError);
+  assert.throws(() => readConfig(['--render-threads', '0'], {}), ConfigError);
+  assert.throws(() => readConfig(['--render-timeout', '5'], {}), ConfigError);
 });
 
 test('sizes take bytes, KiB and MiB', () => {

@@ -1,5 +1,6 @@
 // Settings: each is a command-line flag and an environment variable; the flag wins.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 /** Who may read and edit: see README "Accounts and access". */
@@ -47,6 +48,10 @@ export interface Config {
   readonly loginAddressRateLimit: RateLimitSetting | null;
   /** Writes per signed-in user. */
   readonly writeRateLimit: RateLimitSetting | null;
+  /** Worker threads per process for page rendering, previews, diffs and merges. */
+  readonly renderThreads: number;
+  /** Ms one render, diff or merge may take before it is cancelled and the page degrades. */
+  readonly renderTimeout: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +78,8 @@ export const USAGE = `Usage: npm start -- [options]
   --login-rate-limit N/D  LOGIN_RATE_LIMIT  failed sign-ins per account (default 10/15m; off)
   --login-address-rate-limit N/D  LOGIN_ADDRESS_RATE_LIMIT  sign-in attempts per address (default 50/15m; off)
   --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
+  --render-threads N  RENDER_THREADS  worker threads for rendering, diffs, merges (default: cores - 1, 1 to 4)
+  --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -98,6 +105,11 @@ function parseCount(what: string, text: string, min: number, max: number): numbe
     throw new ConfigError(`Not a valid ${what}: "${text}" (${min} to ${max})`);
   }
   return value;
+}
+
+/** One core stays with the event loop; more than 4 threads rarely pays for their memory. */
+export function defaultRenderThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 function parseWorkers(text: string): number {
@@ -189,6 +201,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'login-rate-limit': { type: 'string' },
         'login-address-rate-limit': { type: 'string' },
         'write-rate-limit': { type: 'string' },
+        'render-threads': { type: 'string' },
+        'render-timeout': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -231,5 +245,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     loginRateLimit: parseRateLimit('LOGIN_RATE_LIMIT', values['login-rate-limit'] ?? env['LOGIN_RATE_LIMIT'] ?? '10/15m'),
     loginAddressRateLimit: parseRateLimit('LOGIN_ADDRESS_RATE_LIMIT', values['login-address-rate-limit'] ?? env['LOGIN_ADDRESS_RATE_LIMIT'] ?? '50/15m'),
     writeRateLimit: parseRateLimit('WRITE_RATE_LIMIT', values['write-rate-limit'] ?? env['WRITE_RATE_LIMIT'] ?? '300/1m'),
+    renderThreads: parseCount('number of render threads', values['render-threads'] ?? env['RENDER_THREADS'] ?? String(defaultRenderThreads()), 1, MAX_WORKERS),
+    renderTimeout: parseCount('render timeout', values['render-timeout'] ?? env['RENDER_TIMEOUT'] ?? '3000', 10, 600_000),
   };
 }

@@ -17,6 +17,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeout,
     trustProxy: config.trustProxy,
+    work: { threads: config.renderThreads, timeBudgetMs: config.renderTimeout },
     auth: {
       mode: config.auth,
       accounts,

@@ -24,6 +24,7 @@ export const PROBLEMS = {
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'internal-error': { status: 500, title: 'The server failed to handle the request' },
   'store-unavailable': { status: 503, title: 'The page store is unavailable' },
+  'server-busy': { status: 503, title: 'The server is too busy to format this now' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -17,6 +17,7 @@ import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
+import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -29,6 +30,8 @@ export interface ServerOptions {
   readonly auth?: AuthOptions;
   /** Which proxies' X-Forwarded-* headers to believe. */
   readonly trustProxy?: TrustProxySetting;
+  /** The worker threads for rendering, diffs and merges (default: one, 3 s per task). */
+  readonly work?: WorkPoolOptions;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -107,7 +110,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
 
-  const context = { store: options.store, resources, writer: auth.writer };
+  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
+  app.addHook('onClose', () => work.close());
+  const context = { store: options.store, resources, writer: auth.writer, work };
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CONFLICT_MARKERS, mergeEdits, resolveConflicts, splitLines } from './index.js';
+import { CONFLICT_MARKERS, mergeEdits, resolveConflicts, splitLines, wholeConflict } from './index.js';
 
 const base = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\n';
 
@@ -136,5 +136,20 @@ describe('resolveConflicts', () => {
 
   it('refuses a wrong number of resolutions', () => {
     assert.throws(() => resolveConflicts(merged, [{ take: 'mine' }]), RangeError);
+  });
+});
+
+describe('wholeConflict', () => {
+  it('is one conflict of both edits whole, resolvable like any other', () => {
+    const merge = wholeConflict('a\nb\n', 'a\nB\n', 'A\nb\n');
+    assert.equal(merge.clean, false);
+    assert.equal(merge.conflicts.length, 1);
+    assert.equal(merge.conflicts[0]!.mine, 'A\nb\n');
+    assert.equal(merge.conflicts[0]!.theirs, 'a\nB\n');
+    assert.equal(resolveConflicts(merge, [{ take: 'mine' }]), 'A\nb\n');
+  });
+
+  it('takes the one side that changed', () => {
+    assert.deepEqual(wholeConflict('a\n', 'a\n', 'b\n'), { clean: true, content: 'b\n', conflicts: [] });
   });
 });

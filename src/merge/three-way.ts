@@ -63,7 +63,20 @@ export function mergeEdits(base: string, current: string, mine: string): MergeRe
     regions.push(...mergeStretch(sa, so, sb, budget));
   });
 
-  const out: string[] = o.slice(0, prefix);
+  return assemble(o.slice(0, prefix), regions, o.slice(o.length - suffix));
+}
+
+/**
+ * The merge that compares nothing: the whole of both edits as one conflict (or the one side
+ * that changed). Linear; for when the real merge could not be had in time.
+ */
+export function wholeConflict(base: string, current: string, mine: string): MergeResult {
+  const [o, b, a] = [splitLines(base), splitLines(current), splitLines(mine)];
+  return assemble([], mergeStretch(a, o, b, { work: -1 }), []);
+}
+
+function assemble(head: readonly string[], regions: readonly MergeRegion<string>[], tail: readonly string[]): MergeResult {
+  const out: string[] = [...head];
   const conflicts: MergeConflict[] = [];
   for (const region of regions) {
     if (region.ok) {
@@ -83,7 +96,7 @@ export function mergeEdits(base: string, current: string, mine: string): MergeRe
       conflicts.push({ start, end: out.length, mine: ours.join(''), theirs: theirs.join(''), base: original.join('') });
     }
   }
-  out.push(...o.slice(o.length - suffix));
+  out.push(...tail);
   return { clean: conflicts.length === 0, content: out.join(''), conflicts };
 }
 

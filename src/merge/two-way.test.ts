@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findAnchors, longestIncreasing, stretchesBetweenAnchors } from './anchors.js';
-import { diffLines, diffWords, wordTokens } from './index.js';
+import { diffLines, diffWords, MAX_WORD_DIFF_WORK, wordBudget, wordTokens } from './index.js';
 
 describe('diffLines', () => {
   it('reports unchanged runs and changes in order', () => {
@@ -81,5 +81,31 @@ describe('anchors', () => {
       [[0, 1], [0, 1]],
       [[2, 4], [2, 3]],
     ]);
+  });
+});
+
+describe('word diff budget', () => {
+  // Lines of one repeated word: each pair is under MAX_WORD_PAIRS, but together minutes of work.
+  const line = Array(250).fill('a').join(' ');
+
+  it('is one budget across all pairs of a diff: once spent, pairs get no word diff', () => {
+    const budget = wordBudget();
+    const results = Array.from({ length: 2000 }, () => diffWords(line, `${line} b`, budget));
+    const compared = results.filter((r) => r !== undefined).length;
+    assert.ok(compared >= 1, 'the first pairs are compared word by word');
+    assert.ok(compared < 20, `${compared} of 2,000 pairs compared`);
+    assert.equal(budget.exhausted, true);
+  });
+
+  it('leaves small diffs alone', () => {
+    const budget = wordBudget();
+    assert.deepEqual(diffWords('a b c', 'a x c', budget), [
+      { kind: 'same', text: 'a ' },
+      { kind: 'removed', text: 'b' },
+      { kind: 'added', text: 'x' },
+      { kind: 'same', text: ' c' },
+    ]);
+    assert.equal(budget.exhausted, false);
+    assert.ok(budget.work < MAX_WORD_DIFF_WORK);
   });
 });

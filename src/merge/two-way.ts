@@ -13,6 +13,22 @@ export type WordPart = { readonly kind: 'same' | 'removed' | 'added'; readonly t
 const MAX_DIFF_WORK = 300_000_000;
 /** Word diffs are for lines people read; a longer pair is shown as a whole-line change. */
 const MAX_WORD_PAIRS = 250_000;
+/**
+ * One budget for the word diffs of all line pairs of one diff, in the same units as
+ * MAX_DIFF_WORK: 2,000 pairs of lines of one repeated word would each pass MAX_WORD_PAIRS
+ * and together take minutes. Past it, the remaining pairs are shown as whole lines.
+ */
+export const MAX_WORD_DIFF_WORK = 200_000_000;
+
+/** What is left of a diff's word-diff budget; `exhausted` once a pair did not fit. */
+export interface WordBudget {
+  work: number;
+  exhausted: boolean;
+}
+
+export function wordBudget(work = MAX_WORD_DIFF_WORK): WordBudget {
+  return { work, exhausted: false };
+}
 
 /** The line diff of two texts: runs of unchanged lines and changes, in order. */
 export function diffLines(before: string, after: string): LineBlock[] {
@@ -60,11 +76,21 @@ export function wordTokens(line: string): string[] {
   return line.match(/[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu) ?? [];
 }
 
-/** The word diff of two lines, or undefined when they are too long to compare word by word. */
-export function diffWords(before: string, after: string): WordPart[] | undefined {
+/**
+ * The word diff of two lines, or undefined when they are too long to compare word by word or
+ * `budget` (shared by all the pairs of one diff) has no room left for them.
+ */
+export function diffWords(before: string, after: string, budget: WordBudget = wordBudget()): WordPart[] | undefined {
   const x = wordTokens(before);
   const y = wordTokens(after);
   if (x.length * y.length > MAX_WORD_PAIRS) return undefined;
+  // As for lines: pairs of equal tokens times the shorter side, plus a pass over both.
+  const work = equalLinePairs(x, y) * Math.max(1, Math.min(x.length, y.length)) + x.length + y.length;
+  if (work > budget.work) {
+    budget.exhausted = true;
+    return undefined;
+  }
+  budget.work -= work;
   const parts: WordPart[] = [];
   const push = (kind: WordPart['kind'], tokens: readonly string[]) => {
     if (tokens.length === 0) return;

@@ -2,7 +2,7 @@
 // URL schemes, and [[wiki links]].
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
-import { type WikiLinkEnv, wikiLinks } from './wiki-links.js';
+import { LINK_MARK, type WikiLinkEnv, wikiLinks, wikiLinkTag } from './wiki-links.js';
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 const SAFE_DATA_IMAGE = /^data:image\/(png|gif|jpeg|webp);/;
@@ -61,4 +61,31 @@ export function parseMarkdown(source: string): ParsedMarkdown {
 export function renderMarkdown(parsed: ParsedMarkdown, existingPages: ReadonlySet<string>): string {
   const env: WikiLinkEnv = { existingPages };
   return md.renderer.render(parsed.tokens, md.options, env);
+}
+
+/**
+ * A text rendered once for every state of its links: the HTML cut at each wiki link's start
+ * tag, and the link targets in order (`parts` has one more entry than `links`).
+ */
+export interface RenderedParts {
+  readonly parts: readonly string[];
+  readonly links: readonly string[];
+}
+
+/** Renders Markdown before knowing which linked pages exist (the slow part, for a worker). */
+export function renderParts(source: string): RenderedParts {
+  const parsed = parseMarkdown(source);
+  const env: WikiLinkEnv = { linkOrder: [] };
+  const markup = md.renderer.render(parsed.tokens, md.options, env);
+  return { parts: markup.split(LINK_MARK), links: env.linkOrder! };
+}
+
+/** The HTML of rendered parts once the existing pages are known: linear in its length. */
+export function joinParts(rendered: RenderedParts, existingPages: ReadonlySet<string>): string {
+  const { parts, links } = rendered;
+  let out = parts[0] ?? '';
+  links.forEach((name, i) => {
+    out += wikiLinkTag(name, existingPages.has(name)) + (parts[i + 1] ?? '');
+  });
+  return out;
 }

@@ -1,40 +1,86 @@
 // Renders a revision's Markdown with its wiki links styled by whether their pages exist,
 // and names everything the HTML depends on, so a cached page is reused only while valid.
+// The Markdown is rendered once per revision, in a worker thread, whoever views it; only the
+// links' start tags are filled in per view, from one lookup of which linked pages exist.
 import { LRUCache } from 'lru-cache';
 import type { PageStore } from '../storage/store.js';
-import { parseMarkdown, renderMarkdown } from './markdown.js';
+import type { WorkPool } from '../work/pool.js';
+import { escapeHtml } from './html.js';
+import { joinParts, type RenderedParts } from './markdown.js';
+
+/** A text rendered, or shown as its source because rendering ran out of time. */
+export type Rendering = { readonly kind: 'parts'; readonly rendered: RenderedParts } | { readonly kind: 'source'; readonly text: string };
 
 export interface RevisionLinks {
-  /** The revision's text, when it had to be read to find its links. */
-  readonly text: string | undefined;
+  readonly rendering: Rendering;
   /** Pages the revision links to that exist now. */
   readonly existing: ReadonlySet<string>;
   /** Names the link state in a cache key: which linked pages exist. */
   readonly key: string;
 }
 
-export class RevisionRenderer {
-  // A revision never changes, so its link targets are found once.
-  private readonly targets = new LRUCache<string, readonly string[]>({ max: 10_000 });
+export const OUT_OF_TIME_NOTE = 'This page took too long to format, so it is shown as its source text.';
 
-  constructor(private readonly store: PageStore) {}
+/** How long a revision that ran out of time is shown as source before it is tried again. */
+export const OUT_OF_TIME_TTL_MS = 10 * 60_000;
+
+function partsSize(parts: RenderedParts): number {
+  return parts.parts.reduce((n, part) => n + part.length, 0) + parts.links.reduce((n, link) => n + link.length, 0) || 1;
+}
+
+export class RevisionRenderer {
+  // A revision never changes, so it is rendered once, for every viewer.
+  private readonly rendered = new LRUCache<string, RenderedParts>({ maxSize: 64 * 1024 * 1024, sizeCalculation: partsSize });
+  // Renders that ran out of time: repeated views must not burn a worker each time.
+  private readonly outOfTime = new LRUCache<string, true>({ max: 10_000, ttl: OUT_OF_TIME_TTL_MS });
+
+  constructor(
+    private readonly store: PageStore,
+    private readonly work: WorkPool,
+  ) {}
 
   async links(name: string, revision: number): Promise<RevisionLinks> {
     const id = `${name}\u0000${revision}`;
-    let targets = this.targets.get(id);
-    let text: string | undefined;
-    if (!targets) {
-      text = (await this.store.content(name, revision)) ?? '';
-      targets = [...parseMarkdown(text).wikiLinks].sort();
-      this.targets.set(id, targets);
+    let rendered = this.rendered.get(id);
+    if (!rendered) {
+      const text = (await this.store.content(name, revision)) ?? '';
+      if (this.outOfTime.has(id)) return sourceOnly(text);
+      const rendering = await this.render(text);
+      if (rendering.kind === 'source') {
+        this.outOfTime.set(id, true);
+        return sourceOnly(text);
+      }
+      rendered = rendering.rendered;
+      this.rendered.set(id, rendered);
     }
-    const existing = await this.store.existingPages(targets);
-    const key = targets.map((target) => (existing.has(target) ? '1' : '0')).join('');
-    return { text, existing, key };
+    return this.withExisting({ kind: 'parts', rendered });
   }
 
-  async html(name: string, revision: number, links: RevisionLinks): Promise<string> {
-    const text = links.text ?? (await this.store.content(name, revision)) ?? '';
-    return renderMarkdown(parseMarkdown(text), links.existing);
+  /** A text that is not a revision (an editor's preview): rendered each time, not kept. */
+  async preview(text: string): Promise<RevisionLinks> {
+    const rendering = await this.render(text);
+    return rendering.kind === 'source' ? sourceOnly(text) : this.withExisting(rendering);
   }
+
+  html(links: RevisionLinks): string {
+    const { rendering } = links;
+    if (rendering.kind === 'parts') return joinParts(rendering.rendered, links.existing);
+    return `<p class="notice render-out-of-time">${OUT_OF_TIME_NOTE}</p>\n<pre class="page-source">\n${escapeHtml(rendering.text)}</pre>\n`;
+  }
+
+  private async render(text: string): Promise<Rendering> {
+    const outcome = await this.work.run('render', { source: text });
+    return outcome.done ? { kind: 'parts', rendered: outcome.value } : { kind: 'source', text };
+  }
+
+  private async withExisting(rendering: Rendering & { kind: 'parts' }): Promise<RevisionLinks> {
+    const targets = [...new Set(rendering.rendered.links)].sort();
+    const existing = await this.store.existingPages(targets);
+    const key = targets.map((target) => (existing.has(target) ? '1' : '0')).join('');
+    return { rendering, existing, key };
+  }
+}
+
+function sourceOnly(text: string): RevisionLinks {
+  return { rendering: { kind: 'source', text }, existing: new Set(), key: 'source' };
 }

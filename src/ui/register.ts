@@ -8,6 +8,8 @@ import type { ResourceTable } from '../http/resources.js';
 import { registerPageEventRoutes } from '../http/routes/page-events.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
+import { WorkPool } from '../work/pool.js';
+import { CollisionMerges } from './collision.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -27,6 +29,8 @@ export interface WikiContext {
   readonly heartbeatMs?: number;
   /** Sign-in, accounts and page protection; without it nobody signs in. */
   readonly auth?: Auth;
+  /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
+  readonly work?: WorkPool;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
@@ -38,6 +42,12 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
   assets(); // read the static files now, so a missing one fails the start rather than a request
 
   const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  let work = context.work;
+  if (!work) {
+    const own = new WorkPool({ threads: 1, timeBudgetMs: 3000 });
+    app.addHook('onClose', () => own.close());
+    work = own;
+  }
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -46,7 +56,9 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
       store: context.store,
       resources: context.resources,
       writer: context.writer,
-      renderer: new RevisionRenderer(context.store),
+      renderer: new RevisionRenderer(context.store, work),
+      work,
+      merges: new CollisionMerges(work),
       search: context.search ?? asPageSearch(context.store),
       maxPageBytes,
     };

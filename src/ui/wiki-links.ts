@@ -8,6 +8,8 @@ import { wikiPath } from './format.js';
 export interface WikiLinkEnv {
   wikiLinks?: Set<string>;
   existingPages?: ReadonlySet<string>;
+  /** When set, the render writes LINK_MARK for each link's start tag and the targets here, in order. */
+  linkOrder?: string[];
   [key: string | symbol]: unknown;
 }
 
@@ -20,13 +22,27 @@ export function wikiLinkTarget(text: string): string | undefined {
   }
 }
 
+/**
+ * Where the "]]" closing a link opened at `from` - 2 is, or -1. A target holds no "[", "]" or
+ * line break, so the first of those decides, and each scan stops at the next "[": the scans of
+ * all the "[[" of a text together read it about once (searching for "]]" to the end of the
+ * text at each "[[" took minutes for a page of "[[").
+ */
+export function wikiLinkClose(src: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 0x5d /* ] */) return i + 1 < end && src.charCodeAt(i + 1) === 0x5d ? i : -1;
+    if (c === 0x5b /* [ */ || c === 0x0a /* \n */) return -1;
+  }
+  return -1;
+}
+
 function wikiLinkRule(state: StateInline, silent: boolean): boolean {
   const { src, pos, posMax } = state;
   if (src.charCodeAt(pos) !== 0x5b /* [ */ || src.charCodeAt(pos + 1) !== 0x5b) return false;
-  const close = src.indexOf(']]', pos + 2);
-  if (close < 0 || close + 2 > posMax) return false;
+  const close = wikiLinkClose(src, pos + 2, posMax);
+  if (close < 0) return false;
   const inner = src.slice(pos + 2, close);
-  if (/[[\]\n]/.test(inner)) return false;
   const bar = inner.indexOf('|');
   const name = wikiLinkTarget(bar < 0 ? inner : inner.slice(0, bar));
   const label = (bar < 0 ? inner : inner.slice(bar + 1)).trim();
@@ -47,13 +63,34 @@ function wikiLinkRule(state: StateInline, silent: boolean): boolean {
 export function wikiLinks(md: MarkdownIt): void {
   // Before "link", so that [[x]] is never read as a reference link "[x]".
   md.inline.ruler.before('link', 'wikilink', wikiLinkRule);
-  const escape = md.utils.escapeHtml;
   md.renderer.rules['wikilink_open'] = (tokens: Token[], idx: number, _options, env) => {
     const name = (tokens[idx]!.meta as { name: string }).name;
-    if ((env as WikiLinkEnv | undefined)?.existingPages?.has(name)) {
-      return `<a class="wikilink" href="${escape(wikiPath.page(name))}">`;
+    const linkEnv = env as WikiLinkEnv | undefined;
+    // Rendering without knowing which pages exist: a mark in the HTML, the name in order.
+    if (linkEnv?.linkOrder) {
+      linkEnv.linkOrder.push(name);
+      return LINK_MARK;
     }
-    return `<a class="wikilink missing" href="${escape(wikiPath.edit(name))}" title="${escape(`Create the page “${name}” (it does not exist yet)`)}">`;
+    return wikiLinkTag(name, linkEnv?.existingPages?.has(name) ?? false);
   };
   md.renderer.rules['wikilink_close'] = () => '</a>';
+}
+
+/**
+ * Stands for a wiki link's start tag in HTML rendered before the links' pages were looked up.
+ * markdown-it turns every NUL of the source into U+FFFD, so no other NUL reaches the HTML.
+ */
+export const LINK_MARK = '\u0000';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** markdown-it's escaping (no apostrophe), so tags look as they did when markdown-it wrote them. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
+}
+
+/** The start tag of a link to page `name`, styled and aimed by whether the page exists. */
+export function wikiLinkTag(name: string, exists: boolean): string {
+  if (exists) return `<a class="wikilink" href="${escapeHtml(wikiPath.page(name))}">`;
+  return `<a class="wikilink missing" href="${escapeHtml(wikiPath.edit(name))}" title="${escapeHtml(`Create the page “${name}” (it does not exist yet)`)}">`;
 }

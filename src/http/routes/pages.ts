@@ -1,7 +1,7 @@
 // /api/pages/{name}: read, conditional write and conditional delete of one page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatHttpDate, parseEntityTagList } from '../../conditional/index.js';
-import { findRevisionByEtag, mergeEdits } from '../../merge/index.js';
+import { findRevisionByEtag } from '../../merge/index.js';
 import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
 import { equivalentEtags } from '../content-coding.js';
@@ -13,11 +13,14 @@ import { encodePageName, parsePageName } from '../page-name.js';
 import { sendRepresentation } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js';
+import type { WorkPool } from '../../work/pool.js';
 
 export interface PageRouteContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
+  /** Worker threads: the merge proposal is computed there. */
+  readonly work: WorkPool;
 }
 
 type NameRequest = FastifyRequest<{ Params: { name: string } }>;
@@ -35,7 +38,7 @@ export function writtenBody(state: PageState) {
  * write: its 412 gets `merge`, the three-way merge of that revision (the base), the current
  * page and the request body, so the client can save `merge.content` with If-Match: currentEtag.
  */
-async function withMergeProposal(store: PageStore, name: string, problem: HttpProblem, state: PageState, ifMatch: string | string[] | undefined, mine: string): Promise<HttpProblem> {
+async function withMergeProposal(store: PageStore, work: WorkPool, name: string, problem: HttpProblem, state: PageState, ifMatch: string | string[] | undefined, mine: string): Promise<HttpProblem> {
   const list = parseEntityTagList(ifMatch);
   if (problem.code !== 'precondition-failed' || !state.exists || list?.kind !== 'tags') return problem;
   // Weak tags never match If-Match; a content-coded tag names the same revision as its identity tag.
@@ -45,12 +48,15 @@ async function withMergeProposal(store: PageStore, name: string, problem: HttpPr
   if (!base || base.etag === null || base.revision >= state.revision) return problem;
   const [baseText, currentText] = await Promise.all([store.content(name, base.revision), store.content(name, state.revision)]);
   if (baseText === undefined || currentText === undefined) return problem;
-  const merge = { base: base.etag, ...mergeEdits(baseText, currentText, mine) };
+  // Off the event loop and within its time; the 412 stays true without a proposal (out of time, or busy).
+  const outcome = await work.run('merge', { base: baseText, current: currentText, mine }).catch(() => ({ done: false as const }));
+  if (!outcome.done) return problem;
+  const merge = { base: base.etag, ...outcome.value };
   const detail = `${problem.detail} The body's \`merge\` is your text merged with the current page${merge.clean ? '' : ', with conflicts to resolve'}.`;
   return new HttpProblem(problem.code, detail, { ...problem.extensions, merge }, problem.headers);
 }
 
-export function registerPageRoutes(app: FastifyInstance, { store, resources, writer }: PageRouteContext): void {
+export function registerPageRoutes(app: FastifyInstance, { store, resources, writer, work }: PageRouteContext): void {
   // Synchronous when the store knows the page's validators, so a 304 costs no promise.
   function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
     const name = parsePageName(request.params.name);
@@ -78,7 +84,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     const by = writer(request);
     const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
     const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) => store.put(name, content, state.revision, info), {
-      onRefused: (problem, state) => withMergeProposal(store, name, problem, state, request.headers['if-match'], content),
+      onRefused: (problem, state) => withMergeProposal(store, work, name, problem, state, request.headers['if-match'], content),
       protectedRefusal: by.protectedRefusal,
     });
     reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));

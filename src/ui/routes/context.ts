@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Writer } from '../../http/conditional-write.js';
 import type { ResourceTable } from '../../http/resources.js';
 import type { PageStore } from '../../storage/store.js';
+import type { CollisionMerges } from '../collision.js';
 import type { RevisionRenderer } from '../page-render.js';
+import type { WorkPool } from '../../work/pool.js';
 import type { PageSearch } from '../search.js';
 
 /** What the wiki's route modules share. */
@@ -11,6 +13,9 @@ export interface WikiRouteContext {
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
   readonly renderer: RevisionRenderer;
+  /** Worker threads for diffs; merges of collisions, cached. */
+  readonly work: WorkPool;
+  readonly merges: CollisionMerges;
   readonly search: PageSearch | undefined;
   /** The largest page, in bytes (the server's body limit). */
   readonly maxPageBytes: number;

@@ -11,7 +11,6 @@ import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import type { Html } from '../html.js';
 import { sendHtml, sendUncachedHtml } from '../html-response.js';
-import { parseMarkdown, renderMarkdown } from '../markdown.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -50,7 +49,7 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
 }
 
 export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
-  const { store, resources, renderer, writer } = context;
+  const { store, resources, renderer, writer, merges } = context;
 
   async function readPage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
@@ -59,7 +58,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
     const links = await renderer.links(name, state.revision);
     return sendHtml(request, reply, `view\0${name}\0${state.revision}\0${links.key}`, async () =>
-      pageView(name, info, await renderer.html(name, state.revision, links)),
+      pageView(name, info, renderer.html(links)),
     );
   }
 
@@ -71,7 +70,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const state = await store.head(name);
     const links = await renderer.links(name, n);
     return sendHtml(request, reply, `revision\0${name}\0${n}\0${state.revision}\0${state.exists}\0${links.key}`, async () =>
-      revisionView(name, info, await renderer.html(name, n, links), state.revision, state.exists),
+      revisionView(name, info, renderer.html(links), state.revision, state.exists),
     );
   }
 
@@ -100,8 +99,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
   }
 
   async function preview(name: string, text: string, summary: string, baseEtag: string, baseRevision: string | undefined) {
-    const parsed = parseMarkdown(text);
-    const existing = await store.existingPages([...parsed.wikiLinks]);
+    const rendered = await renderer.preview(text);
     const revision = Number(baseRevision);
     return editView({
       name,
@@ -109,7 +107,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
       summary,
       baseEtag,
       baseRevision: Number.isInteger(revision) && revision > 0 ? revision : undefined,
-      preview: renderMarkdown(parsed, existing),
+      preview: renderer.html(rendered),
     });
   }
 
@@ -123,13 +121,13 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const contentHash = field(body, 'contentHash');
     if (contentHash !== textHash(content)) {
       if (!hasConflictMarkers(content)) return { text: content };
-      const collision = await describeCollision(store, attempt);
+      const collision = await describeCollision(store, merges, attempt);
       const error = `The text still contains conflict markers (${CONFLICT_MARKERS.mine} … ${CONFLICT_MARKERS.theirs}). Choose what to keep for each conflict, or remove the marker lines.`;
       if (collision.kind !== 'conflict') return collisionPage(collision);
       return { status: 409, page: conflictView(collision, { wholeText: content, error }) };
     }
     const theirs = await revisionWithEtag(store, attempt.name, against);
-    const collision = theirs?.etag ? await mergeInto(store, attempt, { ...theirs, etag: theirs.etag }) : await describeCollision(store, attempt);
+    const collision = theirs?.etag ? await mergeInto(store, merges, attempt, { ...theirs, etag: theirs.etag }) : await describeCollision(store, merges, attempt);
     // Another merge than the one shown (the page moved on): show it afresh.
     if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
     const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
@@ -180,7 +178,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
       await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
     } catch (error) {
       if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
-      const { status, page } = collisionPage(await describeCollision(store, { name, mine: text, summary, baseEtag, draftBase }));
+      const { status, page } = collisionPage(await describeCollision(store, merges, { name, mine: text, summary, baseEtag, draftBase }));
       return sendUncachedHtml(reply, status, page);
     }
     // 303: the browser follows with a GET, so a reload does not post the form again.

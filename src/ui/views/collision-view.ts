@@ -6,9 +6,8 @@ import type { RevisionInfo } from '../../storage/store.js';
 import type { Collision } from '../collision.js';
 import { textHash } from '../collision.js';
 import { authorName, dateTime, wikiPath } from '../format.js';
-import { type Html, html, preformatted } from '../html.js';
+import { type Html, html, preformatted, trusted } from '../html.js';
 import { layout } from '../layout.js';
-import { diffTable } from './diff-table.js';
 import { SAVE_SCRIPTS, liveRegions, rowsFor, saveFormData, summaryField } from './edit-view.js';
 import { pageHeader } from './page-chrome.js';
 
@@ -26,6 +25,9 @@ export function changesPhrase(changes: readonly RevisionInfo[]): Html {
   }
   return html`the ${changes.length} changes <span class="who">${who}</span> made, the latest at ${dateTime(latest.lastModified)}${summary}`;
 }
+
+/** In place of a merge's diff tables when they could not be computed in time. */
+const TABLES_OUT_OF_TIME = html`<p class="notice diff-out-of-time">This change is too large to show as a comparison in time; review the merged text below.</p>`;
 
 function baseNote(c: Merged): Html | '' {
   if (c.base || c.attempt.baseEtag === '') return '';
@@ -52,12 +54,12 @@ ${liveRegions()}
   <input type="hidden" name="baseEtag" value="${c.current.etag!}">
   <input type="hidden" name="baseRevision" value="${c.current.revision}">
   <h2>What saving changes on the current page</h2>
-  ${diffTable(c.currentText, c.merge.content, 'Changes your save makes to the current page')}
+  ${c.tables ? trusted(c.tables.save) : TABLES_OUT_OF_TIME}
   ${
     from === undefined
       ? ''
       : html`<details class="their-change"><summary>Their change (revision ${from} → ${c.current.revision})</summary>
-  ${diffTable(c.baseText, c.currentText, 'Changes made by others since you started')}
+  ${c.tables ? trusted(c.tables.theirs) : TABLES_OUT_OF_TIME}
   </details>`
   }
   <details class="merged-text">

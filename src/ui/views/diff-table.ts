@@ -1,6 +1,6 @@
 // A readable unified diff: changed lines with the changed words marked, unchanged lines
 // folded down to a little context, line numbers on both sides.
-import { diffLines, diffWords, type LineBlock } from '../../merge/index.js';
+import { diffLines, diffWords, type LineBlock, type WordBudget, wordBudget } from '../../merge/index.js';
 import { type Html, html } from '../html.js';
 
 const CONTEXT = 3;
@@ -25,8 +25,8 @@ function wholeLine(line: string): Html {
 }
 
 /** The two lines with their changed words marked, or undefined when they are too different. */
-function pairedLines(before: string, after: string): [Html, Html] | undefined {
-  const parts = diffWords(visible(before).text, visible(after).text);
+function pairedLines(before: string, after: string, budget: WordBudget): [Html, Html] | undefined {
+  const parts = diffWords(visible(before).text, visible(after).text, budget);
   if (!parts) return undefined;
   const same = parts.filter((p) => p.kind === 'same').reduce((n, p) => n + p.text.trim().length, 0);
   const longest = Math.max(before.trim().length, after.trim().length, 1);
@@ -38,7 +38,7 @@ function pairedLines(before: string, after: string): [Html, Html] | undefined {
   return [side('removed', before), side('added', after)];
 }
 
-function rowsOf(blocks: readonly LineBlock[]): Row[] {
+function rowsOf(blocks: readonly LineBlock[], budget: WordBudget): Row[] {
   const rows: Row[] = [];
   let oldLine = 1;
   let newLine = 1;
@@ -56,7 +56,7 @@ function rowsOf(blocks: readonly LineBlock[]): Row[] {
       return;
     }
     const pairs = block.removed.length === block.added.length
-      ? block.removed.map((line, i) => pairedLines(line, block.added[i]!))
+      ? block.removed.map((line, i) => pairedLines(line, block.added[i]!, budget))
       : [];
     block.removed.forEach((line, i) => rows.push({ kind: 'removed', old: oldLine + i, content: pairs[i]?.[0] ?? wholeLine(line) }));
     block.added.forEach((line, i) => rows.push({ kind: 'added', new: newLine + i, content: pairs[i]?.[1] ?? wholeLine(line) }));
@@ -96,15 +96,20 @@ export function diffStats(blocks: readonly LineBlock[]): DiffStats {
   return { added, removed };
 }
 
+export const LINES_ONLY_NOTE = 'This change is too large to compare word by word: some changed lines are shown whole.';
+
 /** The diff of two texts as a table, captioned for screen readers. */
 export function diffTable(before: string, after: string, caption: string): Html {
   const blocks = diffLines(before, after);
   const stats = diffStats(blocks);
   if (stats.added + stats.removed === 0) return html`<p class="diff-none">The two texts are the same.</p>`;
+  // One word-diff budget for the whole table (see MAX_WORD_DIFF_WORK).
+  const budget = wordBudget();
+  const rows = rowsOf(blocks, budget);
   return html`<p class="diff-stats"><span class="plus">+${stats.added}</span> <span class="minus">−${stats.removed}</span> lines</p>
-<div class="diff-wrap"><table class="diff">
+${budget.exhausted ? html`<p class="notice diff-lines-only">${LINES_ONLY_NOTE}</p>\n` : ''}<div class="diff-wrap"><table class="diff">
 <caption class="visually-hidden">${caption}</caption>
 <tbody>
-${rowsOf(blocks).map((r) => html`${row(r)}\n`)}</tbody>
+${rows.map((r) => html`${row(r)}\n`)}</tbody>
 </table></div>`;
 }

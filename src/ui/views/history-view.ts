@@ -3,7 +3,6 @@ import type { RevisionInfo } from '../../storage/store.js';
 import { authorName, byteSize, dateTime, signedDelta, wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
 import { layout } from '../layout.js';
-import { diffTable } from './diff-table.js';
 import { pageHeader } from './page-chrome.js';
 
 export function historyView(name: string, revisions: readonly RevisionInfo[], sizeBefore: (r: RevisionInfo) => number | undefined, olderThan: number | undefined): Html {
@@ -57,7 +56,8 @@ function revisionLabel(name: string, r: RevisionInfo): Html {
   }${r.deleted ? ' — deletion' : ''})`;
 }
 
-export function diffView(name: string, from: RevisionInfo, to: RevisionInfo, fromText: string, toText: string, newest: number): Html {
+/** `table`: the diff table (diffTable), computed off the event loop. */
+export function diffView(name: string, from: RevisionInfo, to: RevisionInfo, table: Html, newest: number): Html {
   return layout({
     title: `${name}: revision ${from.revision} → ${to.revision}`,
     noindex: true,
@@ -72,7 +72,7 @@ ${pageHeader(name, 'history', html`<span class="sub">Changes to</span> ${name}`)
   ${from.revision > 1 ? html`<a href="${wikiPath.diff(name, from.revision - 1, from.revision)}">← Previous change</a>` : ''}
   ${to.revision < newest ? html`<a href="${wikiPath.diff(name, to.revision, to.revision + 1)}">Next change →</a>` : ''}
 </p>
-${diffTable(fromText, toText, `Changes from revision ${from.revision} to revision ${to.revision}`)}
+${table}
 </article>`,
   });
 }

@@ -1,0 +1,90 @@
+// A pool of worker threads for the work that may take long (see tasks.ts), so that one
+// hostile page or one huge diff never holds the event loop every other request waits on.
+// Each task has a time budget; past it its thread is ended and the caller degrades.
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { HttpProblem } from '../http/errors.js';
+import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
+
+export interface WorkPoolOptions {
+  /** Worker threads. */
+  readonly threads: number;
+  /** Ms a task may run in its thread before it is cancelled (waiting for a thread not counted). */
+  readonly timeBudgetMs: number;
+  /** Tasks that may wait for a thread; past that, callers get 503 (default 16 per thread). */
+  readonly maxQueue?: number;
+}
+
+/** The answer of a task: its result, or not done when it ran out of time and was cancelled. */
+export type Outcome<T> = { readonly done: true; readonly value: T } | { readonly done: false };
+
+/** Ms a task may wait for a thread, beyond its own budget (the queue is bounded as well). */
+const MAX_WAIT_MS = 10_000;
+
+/** Seconds a client told "busy" should wait (RFC 9110 §10.2.3). */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+// Under tsx (the tests) this module is the .ts source, and the worker must be too.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
+
+export class WorkPool {
+  private readonly piscina: Piscina;
+  private readonly maxQueue: number;
+  readonly timeBudgetMs: number;
+
+  constructor(options: WorkPoolOptions) {
+    this.timeBudgetMs = options.timeBudgetMs;
+    this.maxQueue = options.maxQueue ?? 16 * options.threads;
+    this.piscina = new Piscina({
+      filename: WORKER,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      // Our own check below answers 503 before piscina would refuse.
+      maxQueue: this.maxQueue + 1,
+      idleTimeout: 60_000,
+    });
+  }
+
+  /**
+   * Runs one task in a worker. Throws 503 (server-busy) when the queue is full; resolves to
+   * `{ done: false }` when the task ran out of its time budget (its thread is ended then).
+   */
+  async run<K extends TaskKind>(kind: K, input: TaskInput<K>, timeBudgetMs = this.timeBudgetMs): Promise<Outcome<TaskOutput<K>>> {
+    if (this.piscina.queueSize >= this.maxQueue) {
+      throw new HttpProblem(
+        'server-busy',
+        `The server has too much formatting work queued. Try again in ${BUSY_RETRY_AFTER_SECONDS} s.`,
+        { retryAfter: BUSY_RETRY_AFTER_SECONDS },
+        { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
+      );
+    }
+    // The budget counts from when a thread takes the task (it says so on `started`), so a
+    // task that waited behind a hostile one is not cut short; the wait itself is bounded too.
+    const abort = new AbortController();
+    const { port1: started, port2: report } = new MessageChannel();
+    let timer = setTimeout(() => abort.abort(), timeBudgetMs + MAX_WAIT_MS);
+    started.once('message', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(), timeBudgetMs);
+    });
+    try {
+      const value = (await this.piscina.run({ kind, input, started: report }, { signal: abort.signal, transferList: [report] })) as TaskOutput<K>;
+      return { done: true, value };
+    } catch (error) {
+      if (abort.signal.aborted) return { done: false };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      started.close();
+    }
+  }
+
+  /** Tasks waiting for a thread. */
+  get queued(): number {
+    return this.piscina.queueSize;
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.close({ force: true });
+  }
+}

@@ -1,0 +1,33 @@
+// The work done off the event loop, as plain values in and out (they cross a thread by
+// structured clone): rendering Markdown, diff tables and three-way merges.
+import { type MergeResult, mergeEdits } from '../merge/index.js';
+import { type RenderedParts, renderParts } from '../ui/markdown.js';
+import { diffTable } from '../ui/views/diff-table.js';
+
+/** The merge a wiki collision shows, with the diff tables of a clean one. */
+export interface CollisionMerge {
+  readonly merge: MergeResult;
+  /** HTML: what saving the merge changes on the current page; theirs since the base. */
+  readonly tables?: { readonly save: string; readonly theirs: string };
+}
+
+export const TASKS = {
+  render: (input: { source: string }): RenderedParts => renderParts(input.source),
+  diff: (input: { before: string; after: string; caption: string }): string => diffTable(input.before, input.after, input.caption).value,
+  merge: (input: { base: string; current: string; mine: string }): MergeResult => mergeEdits(input.base, input.current, input.mine),
+  collision: ({ base, current, mine }: { base: string; current: string; mine: string }): CollisionMerge => {
+    const merge = mergeEdits(base, current, mine);
+    if (!merge.clean) return { merge };
+    return {
+      merge,
+      tables: {
+        save: diffTable(current, merge.content, 'Changes your save makes to the current page').value,
+        theirs: diffTable(base, current, 'Changes made by others since you started').value,
+      },
+    };
+  },
+};
+
+export type TaskKind = keyof typeof TASKS;
+export type TaskInput<K extends TaskKind> = Parameters<(typeof TASKS)[K]>[0];
+export type TaskOutput<K extends TaskKind> = ReturnType<(typeof TASKS)[K]>;
