@@ -13,6 +13,8 @@ export interface WorkPoolOptions {
   readonly timeBudgetMs: number;
   /** Tasks that may wait for a thread; past that, callers get 503 (default 16 per thread). */
   readonly maxQueue?: number;
+  /** Ms a task may wait for a thread, beyond its own budget (default MAX_WAIT_MS). */
+  readonly maxWaitMs?: number;
 }
 
 /** The answer of a task: its result, or not done when it ran out of time and was cancelled. */
@@ -30,11 +32,13 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './work
 export class WorkPool {
   private readonly piscina: Piscina;
   private readonly maxQueue: number;
+  private readonly maxWaitMs: number;
   readonly timeBudgetMs: number;
 
   constructor(options: WorkPoolOptions) {
     this.timeBudgetMs = options.timeBudgetMs;
     this.maxQueue = options.maxQueue ?? 16 * options.threads;
+    this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
     this.piscina = new Piscina({
       filename: WORKER,
       minThreads: options.threads,
@@ -62,7 +66,7 @@ export class WorkPool {
     // task that waited behind a hostile one is not cut short; the wait itself is bounded too.
     const abort = new AbortController();
     const { port1: started, port2: report } = new MessageChannel();
-    let timer = setTimeout(() => abort.abort(), timeBudgetMs + MAX_WAIT_MS);
+    let timer = setTimeout(() => abort.abort(), timeBudgetMs + this.maxWaitMs);
     started.once('message', () => {
       clearTimeout(timer);
       timer = setTimeout(() => abort.abort(), timeBudgetMs);
