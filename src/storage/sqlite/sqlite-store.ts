@@ -5,6 +5,7 @@ import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
+  ChangeOptions,
   HistoryOptions,
   ListOptions,
   PageState,
@@ -16,6 +17,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { searchTerms } from '../search-terms.js';
+import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
@@ -197,7 +199,9 @@ export class SqlitePageStore implements PageStore {
       since: db.prepare<[number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
-      recent: db.prepare<[number], RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT ?`),
+      recent: new Map(
+        CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
+      ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
       pageChanges: db.prepare<[string, number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
       ),
@@ -379,8 +383,9 @@ export class SqlitePageStore implements PageStore {
     return row && toRevisionInfo(row);
   }
 
-  async recentChanges(limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.recent.all(limit)).map(toChangeEvent);
+  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
+    const { filter, values } = changeQuery(options);
+    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
