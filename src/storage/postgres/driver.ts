@@ -54,6 +54,8 @@ export interface PostgresStoreOptions {
   readonly writeBatches?: number;
   /** Most writes committed by one statement (default 64). */
   readonly writeBatchSize?: number;
+  /** Most bytes of page text one write statement carries (default 1 MiB; a larger page goes alone). */
+  readonly writeBatchBytes?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
 }

@@ -15,7 +15,7 @@ import type {
 import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError } from '../store.js';
 import { searchTerms } from '../search-terms.js';
 import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
-import { type BatchOutcome, outcomeOf } from '../group-commit.js';
+import { type BatchOutcome, DEFAULT_BATCH_LIMITS, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
   channelName,
@@ -255,11 +255,13 @@ export class PostgresPageStore implements PageStore {
     private readonly feed: ChangeFeed,
     private readonly channel: string,
     private readonly clock: () => number,
-    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize'> = {},
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> = {},
   ) {
     this.writes = new WriteBatcher((jobs) => this.commit(jobs), {
       maxInFlight: options.writeBatches ?? 2,
-      maxBatch: options.writeBatchSize ?? 64,
+      maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
+      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
       keyOf: (job) => job.name,
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -35,6 +35,10 @@ export interface SqliteStoreOptions {
    * and trusts its cache.
    */
   readonly shared?: boolean;
+  /** Most writes committed by one transaction (default 64). */
+  readonly writeBatchSize?: number;
+  /** Most bytes of page text one transaction holds (default 1 MiB; a larger page goes alone). */
+  readonly writeBatchBytes?: number;
 }
 
 interface PageRow {
@@ -243,6 +247,10 @@ export class SqlitePageStore implements PageStore {
       // that throws cannot undo or fail anyone's write.
       queueMicrotask(() => this.drainChanges());
       return committed;
+    }, {
+      maxJobs: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
+      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
   }
