@@ -26,11 +26,19 @@ function assertBounded(batches: readonly Job[][]): void {
 }
 
 describe('takeBatch', () => {
-  it('takes the oldest jobs that fit, and nothing behind a job that did not', () => {
-    const queue = [...jobs(3, () => 400 * KIB), ...jobs(2, () => 1)];
-    const { batch, rest } = takeBatch(queue, limits, (job) => job.bytes);
-    assert.deepEqual(batch.map((j) => j.bytes), [400 * KIB, 400 * KIB]);
-    assert.deepEqual(rest.map((j) => j.bytes), [400 * KIB, 1, 1], 'the small jobs do not overtake');
+  it('takes the oldest jobs that fit; later small ones fill the room a large one left, which leads the next batch', () => {
+    const queue = jobs(5, (i) => (i < 3 ? 400 * KIB : 1));
+    const first = takeBatch(queue, limits, (job) => job.bytes);
+    assert.deepEqual(first.batch.map((j) => j.id), [0, 1, 3, 4]);
+    assert.deepEqual(first.rest.map((j) => j.id), [2]);
+    const second = takeBatch([...first.rest, ...jobs(3, () => 400 * KIB).map((j) => ({ ...j, id: 10 + j.id }))], limits, (job) => job.bytes);
+    assert.deepEqual(second.batch.map((j) => j.id), [2, 10], 'the job that did not fit goes first');
+  });
+
+  it('stops at the count', () => {
+    const { batch, rest } = takeBatch(jobs(100, () => 1), limits, (job) => job.bytes);
+    assert.deepEqual(batch.map((j) => j.id), Array.from({ length: 64 }, (_, i) => i));
+    assert.equal(rest.length, 36);
   });
 
   it('lets a job larger than the bytes go alone', () => {
@@ -56,12 +64,21 @@ describe('GroupCommit', () => {
     assert.deepEqual(results, queued.map((job) => job.id));
     assert.ok(batches.length > 30, `${batches.length} batches`);
     assertBounded(batches);
-    assert.deepEqual(batches.flat().map((job) => job.id), queued.map((job) => job.id), 'arrival order');
+    const order = batches.flat().map((job) => job.id);
+    assert.deepEqual([...order].sort((a, b) => a - b), queued.map((job) => job.id), 'every job once');
+    // First fit: later small jobs may fill a batch's room, but every batch is led by the
+    // oldest job still waiting, so none waits for ever.
+    const left = new Set<number>();
+    for (const batch of batches) {
+      const oldestWaiting = queued.find((job) => !left.has(job.id))!.id;
+      assert.equal(batch[0]!.id, oldestWaiting, 'each batch led by the oldest waiting job');
+      for (const job of batch) left.add(job.id);
+    }
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(events, batches.flatMap(() => ['batch', 'turn']), 'another turn of the loop between every two batches');
   });
 
-  it('a writer arriving during a long import commits behind only what arrived before it', async () => {
+  it('a small writer arriving during a long import leaves with the next batch', async () => {
     const order: number[] = [];
     const group = new GroupCommit<Job, void>((batch) => {
       order.push(...batch.map((job) => job.id));
@@ -70,10 +87,12 @@ describe('GroupCommit', () => {
     const backlog = jobs(200, () => 100 * KIB).map((job) => group.submit(job));
     // Arrives after the first batch has left, before the backlog is done.
     await new Promise((resolve) => setImmediate(resolve));
-    const late = group.submit({ id: -1, bytes: 10, key: 'late' });
+    const late = group.submit({ id: -1, bytes: 10 * KIB, key: 'late' });
     const more = jobs(50, () => 100 * KIB).map((job) => group.submit({ ...job, id: 1000 + job.id }));
     await Promise.all([...backlog, late, ...more]);
-    assert.equal(order.indexOf(-1), 200, 'after the 200 that came first, before the 50 that came after');
+    assert.equal(order.indexOf(-1), 20, 'a small save fills the room of the next batch (ten pages of 100 KiB fill 1 MiB)');
+    assert.deepEqual(order.filter((id) => id >= 1000), Array.from({ length: 50 }, (_, i) => 1000 + i));
+    assert.ok(order.indexOf(1000) > order.indexOf(199), 'large jobs that came later wait for the backlog');
   });
 
   it('flush commits everything queued at once, still in bounded batches', () => {

@@ -28,8 +28,11 @@ export interface BatchLimits<Job> {
 export const DEFAULT_BATCH_LIMITS = { maxJobs: 64, maxBytes: 1024 * 1024 } as const;
 
 /**
- * The oldest waiting entries that fit in one batch, in arrival order; always at least one.
- * `admits` may turn an entry away (it then keeps its place for the next batch).
+ * The waiting entries of one batch, oldest first; always at least one. An entry too large
+ * for the room left keeps its place, at the head of the next batch, while later, smaller ones
+ * fill the room (first fit): a small save behind a bulk import's large pages leaves with the
+ * next batch, and no entry is overtaken by more than one batch. `admits` may turn an entry
+ * away too (it also keeps its place).
  */
 export function takeBatch<Entry>(
   queue: readonly Entry[],
@@ -40,14 +43,10 @@ export function takeBatch<Entry>(
   const batch: Entry[] = [];
   const rest: Entry[] = [];
   let bytes = 0;
-  let full = false;
   for (const entry of queue) {
-    if (!full && admits(entry)) {
+    if (batch.length < limits.maxJobs) {
       const size = bytesOf(entry);
-      if (batch.length > 0 && (batch.length >= limits.maxJobs || bytes + size > limits.maxBytes)) {
-        // Arrival order: nothing later may overtake a job that did not fit.
-        full = true;
-      } else {
+      if ((batch.length === 0 || bytes + size <= limits.maxBytes) && admits(entry)) {
         batch.push(entry);
         bytes += size;
         continue;
@@ -70,9 +69,9 @@ interface Waiting<Job, Result> {
  * own compare-and-swap with its own result, and no caller hears of success before the
  * commit that holds its write has returned.
  *
- * Fairness: writers are served in arrival order, a bounded batch at a time, and the event
- * loop turns between two batches (setImmediate), so reads are answered and a new writer's
- * request is read in between; it joins the queue behind only what arrived before it.
+ * Fairness: writers are served in arrival order, a bounded batch at a time (see takeBatch),
+ * and the event loop turns between two batches (setImmediate), so reads are answered and a
+ * new writer's request is read in between.
  */
 export class GroupCommit<Job, Result> {
   private queue: Waiting<Job, Result>[] = [];
