@@ -1,16 +1,14 @@
 // One person's save while a bulk importer (16 clients creating 64 KiB pages as fast as they
 // can) runs, against a quiet server: the save's latency, p50/p95/max. Not part of `npm run bench`;
 // run: npx tsx bench/save-under-import.ts [--main dist/main.js] [--database-url postgres://…?options=-c%20search_path=…]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cleanUp, installExitHandlers } from './processes.js';
+import { REPOSITORY_MAIN, startMidair } from './servers.js';
 
 const { values } = parseArgs({
   options: {
-    main: { type: 'string', default: join(import.meta.dirname, '..', 'dist', 'main.js') },
+    main: { type: 'string', default: REPOSITORY_MAIN },
     'database-url': { type: 'string', default: '' },
     importers: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '8' },
@@ -30,30 +28,6 @@ function put(base: string, name: string, body: string, headers: Record<string, s
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function start(): Promise<{ url: string; stop: () => void; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'midair-fair-'));
-  const child = spawn(process.execPath, [values.main, '--port', '0', '--data-dir', dir], {
-    env: { ...process.env, LOG_LEVEL: "warn", DATABASE_URL: values['database-url'] },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(output)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /midair listening on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    if (process.env['SHOW_STDERR']) child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
-  });
-  return { url, dir, stop: () => child.kill('SIGTERM') };
 }
 
 /** Saves one page every 50 ms for `ms`, each with If-Match; the latency of each save. */
@@ -78,7 +52,9 @@ function summary(label: string, latencies: number[]): string {
   return `${label}: n=${sorted.length} p50=${at(0.5)} ms p95=${at(0.95)} ms max=${sorted.at(-1)!.toFixed(1)} ms`;
 }
 
-const server = await start();
+installExitHandlers();
+const databaseUrl = values['database-url'];
+const server = await startMidair('midair', { main: values.main, ...(databaseUrl === '' ? {} : { databaseUrl }) });
 try {
   const quiet = await saves(server.url, 'Quiet', 3000);
   let imported = 0;
@@ -99,7 +75,7 @@ try {
   console.log(summary(`  save, ${IMPORTERS} importing`, busy));
   console.log(`  imported ${imported} pages of 64 KiB (${(imported / (SECONDS + 0.5)).toFixed(0)}/s)`);
 } finally {
-  server.stop();
   agent.destroy();
-  setTimeout(() => rmSync(server.dir, { recursive: true, force: true }), 1000);
+  await server.stop();
+  await cleanUp();
 }

@@ -95,7 +95,7 @@ describe('GroupCommit', () => {
     assert.ok(order.indexOf(1000) > order.indexOf(199), 'large jobs that came later wait for the backlog');
   });
 
-  it('flush commits everything queued at once, still in bounded batches', () => {
+  it('flush commits everything queued at once, still in bounded batches', async () => {
     const batches: Job[][] = [];
     const group = new GroupCommit<Job, void>((batch) => {
       batches.push(batch);
@@ -106,7 +106,7 @@ describe('GroupCommit', () => {
     group.flush();
     assert.equal(batches.flat().length, 300);
     assertBounded(batches);
-    return Promise.all(done);
+    await Promise.all(done);
   });
 
   it('a failed batch fails only its own writers', async () => {
