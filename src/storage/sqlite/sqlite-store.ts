@@ -39,6 +39,8 @@ export interface SqliteStoreOptions {
   readonly writeBatchSize?: number;
   /** Most bytes of page text one transaction holds (default 1 MiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
+  /** Hears the text of every statement SQLite runs (tests count queries with it). */
+  readonly onStatement?: (text: string) => void;
 }
 
 interface PageRow {
@@ -149,7 +151,7 @@ export class SqlitePageStore implements PageStore {
     mkdirSync(dirname(file), { recursive: true });
     this.releaseLock = this.shared ? () => {} : acquireLock(`${file}.lock`);
     try {
-      this.db = guarded(() => new Database(file));
+      this.db = guarded(() => new Database(file, options.onStatement ? { verbose: (text) => options.onStatement!(String(text)) } : {}));
     } catch (error) {
       this.releaseLock();
       throw error;
