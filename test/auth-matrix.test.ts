@@ -92,6 +92,7 @@ function rows(staticPath: string): Row[] {
     ...read(`/api/pages/${PAGE}/revisions/1`, '/api/pages/:name/revisions/:n'),
     { method: 'GET', path: `/api/pages/${PAGE}/events`, need: 'read', status: 200, rule: ['/api/pages/:name/events', 'GET'] },
     { method: 'GET', path: '/api/openapi.json', need: 'read', status: 200, rule: ['/api/openapi.json', 'GET'] },
+    ...read('/api/changes', '/api/changes'),
     { method: 'GET', path: '/login', need: 'nothing', status: 200, rule: ['/login', 'GET'] },
     { method: 'HEAD', path: '/login', need: 'nothing', status: 200, rule: ['/login', 'HEAD'] },
     { method: 'GET', path: '/account', need: 'signed-in', status: 200, rule: ['/account', 'GET'] },

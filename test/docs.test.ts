@@ -29,6 +29,7 @@ test('the OpenAPI 3.1 description lists every API route and method', async () =>
     '/api/pages/{name}/revisions': ['get'],
     '/api/pages/{name}/revisions/{n}': ['get'],
     '/api/pages/{name}/events': ['get'],
+    '/api/changes': ['get'],
   };
   for (const [path, methods] of Object.entries(expected)) {
     assert.ok(doc.paths[path], `${path} is described`);

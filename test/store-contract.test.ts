@@ -831,6 +831,48 @@ const CONTRACT: readonly ContractCase[] = [
       assert.deepEqual((await store.search('東京', 10)).map((h) => h.name), ['日本']);
     },
   },
+  {
+    name: 'recentChanges pages back with `before` to the very first change, none skipped or repeated',
+    async run(backing) {
+      const store = await backing.open();
+      for (let i = 0; i < 7; i++) committed(await store.put(`P${i % 3}`, `text ${i}`, Math.floor(i / 3), by(`s${i}`, i % 2 ? 'ada' : 'bob')));
+      const everything = await store.recentChanges({ limit: 100 });
+      assert.equal(everything.length, 7);
+      const paged: ChangeEvent[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await store.recentChanges({ limit: 3, ...(before === undefined ? {} : { before }) });
+        paged.push(...page);
+        if (page.length < 3) break;
+        before = page[page.length - 1]!.sequence;
+      }
+      assert.deepEqual(paged, everything);
+      assert.deepEqual(await store.recentChanges({ limit: 10, before: everything[6]!.sequence }), []);
+      // A number is the limit alone, as before the options existed.
+      assert.deepEqual(await store.recentChanges(2), everything.slice(0, 2));
+    },
+  },
+  {
+    name: 'recentChanges filters by page, by author, and by both, each with the cursor',
+    async run(backing) {
+      const store = await backing.open();
+      committed(await store.put('Alpha', 'a1', 0, by('1', 'ada')));
+      committed(await store.put('Beta', 'b1', 0, by('2', 'bob')));
+      committed(await store.put('Alpha', 'a2', 1, by('3', 'bob')));
+      committed(await store.delete('Alpha', 2, by('4', 'ada')));
+      committed(await store.put('Beta', 'b2', 1, by('5', 'ada')));
+      const summaries = (changes: ChangeEvent[]) => changes.map((change) => change.summary);
+      assert.deepEqual(summaries(await store.recentChanges({ limit: 10, name: 'Alpha' })), ['4', '3', '1']);
+      assert.deepEqual(summaries(await store.recentChanges({ limit: 10, author: 'ada' })), ['5', '4', '1']);
+      assert.deepEqual(summaries(await store.recentChanges({ limit: 10, name: 'Alpha', author: 'bob' })), ['3']);
+      const [newestOfAda] = await store.recentChanges({ limit: 1, author: 'ada' });
+      assert.deepEqual(summaries(await store.recentChanges({ limit: 10, author: 'ada', before: newestOfAda!.sequence })), ['4', '1']);
+      const alpha = await store.recentChanges({ limit: 10, name: 'Alpha' });
+      assert.deepEqual(summaries(await store.recentChanges({ limit: 1, name: 'Alpha', before: alpha[0]!.sequence })), ['3']);
+      assert.deepEqual(await store.recentChanges({ limit: 10, name: 'Gamma' }), []);
+      assert.deepEqual(await store.recentChanges({ limit: 10, author: 'nobody' }), []);
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

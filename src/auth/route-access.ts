@@ -22,6 +22,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/api/pages/:name/revisions/:n': READ,
   '/api/pages/:name/events': { GET: 'read' },
   '/api/openapi.json': { GET: 'read' },
+  '/api/changes': READ,
   '/login': { GET: 'public', HEAD: 'public', POST: 'public' },
   '/logout': { POST: 'public' },
   '/account': { GET: 'signed-in', HEAD: 'signed-in' },

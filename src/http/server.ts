@@ -13,6 +13,7 @@ import { sendProblem, toProblem } from './problem-response.js';
 import { documentHeaders } from './schemas.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
+import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
@@ -116,6 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
+  registerChangeRoutes(app, context);
   await registerWikiRoutes(app, { ...context, auth });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;

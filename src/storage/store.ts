@@ -70,6 +70,17 @@ export interface HistoryOptions {
   readonly before?: number;
 }
 
+/** Which changes recentChanges lists: each filter is an indexed range scan, newest first. */
+export interface ChangeOptions {
+  readonly limit: number;
+  /** Changes strictly older than this sequence (the cursor of "older changes"). */
+  readonly before?: number;
+  /** Only this page's changes. */
+  readonly name?: string;
+  /** Only this author's changes. */
+  readonly author?: string;
+}
+
 export interface ChangeEvent {
   /**
    * The store-wide number of this change: unique, and rising with the revisions of one page.
@@ -126,8 +137,11 @@ export interface PageStore {
   list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }>;
   history(name: string, options: HistoryOptions): Promise<RevisionInfo[]>;
   revision(name: string, revision: number): Promise<RevisionInfo | undefined>;
-  /** The latest committed changes anywhere in the store, newest (highest sequence) first. */
-  recentChanges(limit: number): Promise<ChangeEvent[]>;
+  /**
+   * The latest committed changes anywhere in the store, newest (highest sequence) first; a
+   * number is the limit alone. Every change is reachable by paging with `before`.
+   */
+  recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]>;
   /** One page's changes after revision `after`, oldest first (for event replay after a reconnect). */
   pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]>;
   /** Current pages containing every word of `query`, best first; [] when it has no words. */

@@ -54,8 +54,12 @@ export interface PostgresStoreOptions {
   readonly writeBatches?: number;
   /** Most writes committed by one statement (default 64). */
   readonly writeBatchSize?: number;
+  /** Most bytes of page text one write statement carries (default 1 MiB; a larger page goes alone). */
+  readonly writeBatchBytes?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
+  /** Hears the text of every statement sent through the pool (tests count queries with it); nothing is wrapped without it. */
+  readonly onStatement?: (text: string) => void;
 }
 
 // A plain identifier, so that it needs no quoting inside the `options` startup parameter.
@@ -118,7 +122,25 @@ export function createPool(options: PostgresStoreOptions): ConnectionPool {
     // so it runs before any statement of the caller that asked for this connection.
     connection.query('SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED').catch(() => undefined);
   });
-  return pool;
+  return options.onStatement === undefined ? pool : observedPool(pool, options.onStatement);
+}
+
+/** The pool, every statement of which `observe` hears before it is sent. */
+function observedPool(pool: ConnectionPool, observe: (text: string) => void): ConnectionPool {
+  const observed = <Q extends Queryable>(target: Q): Queryable['query'] =>
+    (statement, values) => {
+      observe(typeof statement === 'string' ? statement : statement.text);
+      return target.query(statement, values);
+    };
+  return {
+    query: observed(pool),
+    async connect() {
+      const connection = await pool.connect();
+      return { query: observed(connection), release: (destroy) => connection.release(destroy) };
+    },
+    end: () => pool.end(),
+    on: (event, listener) => pool.on(event, listener),
+  };
 }
 
 export function createListenConnection(options: PostgresStoreOptions): ListenConnection {

@@ -1,6 +1,7 @@
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
+  ChangeOptions,
   HistoryOptions,
   ListOptions,
   PageState,
@@ -13,7 +14,8 @@ import type {
 } from '../store.js';
 import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError } from '../store.js';
 import { searchTerms } from '../search-terms.js';
-import { type BatchOutcome, outcomeOf } from '../group-commit.js';
+import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
+import { type BatchOutcome, DEFAULT_BATCH_LIMITS, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
   channelName,
@@ -57,6 +59,10 @@ interface RevisionRow {
 const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
 const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
 
+function changeParam(n: number): string {
+  return n === 1 ? '$1::bigint' : `$${n}`;
+}
+
 // Revision numbers arrive from requests, so they are compared as bigint: an absurd number
 // finds nothing instead of overflowing the integer column.
 const SQL = {
@@ -72,7 +78,11 @@ const SQL = {
   search: `SELECT name, ts_headline('simple', body, q, $3) AS snippet, -ts_rank(vector, q) AS rank
            FROM page_search, plainto_tsquery('simple', $1) AS q
            WHERE vector @@ q ORDER BY rank, name LIMIT $2`,
-  recent: `SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT $1`,
+  // Parameters arrive from requests: compared as bigint, an absurd cursor finds nothing.
+  recent_all: changeQuerySql(REVISION_COLUMNS, 'all', changeParam),
+  recent_page: changeQuerySql(REVISION_COLUMNS, 'page', changeParam),
+  recent_author: changeQuerySql(REVISION_COLUMNS, 'author', changeParam),
+  'recent_page-author': changeQuerySql(REVISION_COLUMNS, 'page-author', changeParam),
   pageChanges: `SELECT ${REVISION_COLUMNS} FROM revisions
                 WHERE name = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3`,
   change: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq = $1::bigint`,
@@ -245,11 +255,13 @@ export class PostgresPageStore implements PageStore {
     private readonly feed: ChangeFeed,
     private readonly channel: string,
     private readonly clock: () => number,
-    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize'> = {},
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> = {},
   ) {
     this.writes = new WriteBatcher((jobs) => this.commit(jobs), {
       maxInFlight: options.writeBatches ?? 2,
-      maxBatch: options.writeBatchSize ?? 64,
+      maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
+      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
       keyOf: (job) => job.name,
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.
@@ -309,8 +321,9 @@ export class PostgresPageStore implements PageStore {
     return rows[0] && toRevisionInfo(rows[0]);
   }
 
-  async recentChanges(limit: number): Promise<ChangeEvent[]> {
-    return (await this.read<RevisionRow>('recent', [limit])).map(toChangeEvent);
+  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
+    const { filter, values } = changeQuery(options);
+    return (await this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values)).map(toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {

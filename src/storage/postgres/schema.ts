@@ -86,6 +86,12 @@ const MIGRATIONS: readonly string[] = [
     since_ms     bigint NOT NULL
   );
   `,
+  `
+  -- Recent changes filtered by page or by author (src/storage/change-query.ts): each filter a
+  -- range scan of one index, newest first, however long the history.
+  CREATE INDEX IF NOT EXISTS revisions_name_seq ON revisions (name, seq);
+  CREATE INDEX IF NOT EXISTS revisions_author_seq ON revisions (author, seq);
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

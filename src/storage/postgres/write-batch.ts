@@ -1,6 +1,7 @@
 // Group commit on PostgreSQL: the writes waiting when a batch leaves are applied by ONE
 // statement — one round trip and one commit (one WAL flush) for all of them. Each write is
 // still its own compare-and-swap: a row that lost its race is simply not returned.
+import { takeBatch } from '../group-commit.js';
 
 /** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
 export interface BatchWrite {
@@ -124,13 +125,19 @@ export interface BatcherOptions<Job> {
   /** Batches on their way to the database at once; more overlap one's flush with the next one's work. */
   readonly maxInFlight: number;
   readonly maxBatch: number;
+  /** Most bytes of page text one statement carries (a larger page goes alone). */
+  readonly maxBytes: number;
+  readonly bytesOf: (job: Job) => number;
   /** Jobs with the same key never share a batch (the statement wants unique page names). */
   readonly keyOf: (job: Job) => string;
 }
 
 /**
- * Queues jobs and hands them to `run` in batches: whatever is waiting when a slot is free
- * leaves together. `run` answers every job of its batch, in order, or rejects for all of them.
+ * Queues jobs and hands them to `run` in batches: the oldest waiting jobs that fit leave
+ * together when a slot is free, in arrival order, bounded by count and bytes. Preparing a
+ * batch (hashing, encoding) is synchronous work, so batches start one per turn of the event
+ * loop: requests are read and answered in between, and a new writer queues behind only what
+ * arrived before it. `run` answers every job of its batch, in order, or rejects for all of them.
  */
 export class WriteBatcher<Job, Result> {
   private queue: Waiting<Job, Result>[] = [];
@@ -145,45 +152,49 @@ export class WriteBatcher<Job, Result> {
   submit(job: Job): Promise<Result> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Every request already read from the sockets joins the first batch.
-        setImmediate(() => {
-          this.scheduled = false;
-          this.pump();
-        });
-      }
+      this.schedule();
     });
   }
 
-  private pump(): void {
-    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const batch = this.take();
-      this.inFlight++;
-      this.run(batch.map((entry) => entry.job)).then(
-        (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
-        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-      ).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Every request already read from the sockets joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startNext();
+    });
   }
 
-  /** The oldest jobs, one per key, up to maxBatch; the rest keep their places. */
+  /** Starts the oldest batch if a slot is free; the next one waits for the next turn. */
+  private startNext(): void {
+    if (this.inFlight >= this.options.maxInFlight || this.queue.length === 0) return;
+    const batch = this.take();
+    this.inFlight++;
+    this.run(batch.map((entry) => entry.job)).then(
+      (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
+      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+    ).finally(() => {
+      this.inFlight--;
+      if (this.queue.length > 0) this.schedule();
+    });
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  /** The oldest jobs, one per key, within the limits; the rest keep their places. */
   private take(): Waiting<Job, Result>[] {
-    const batch: Waiting<Job, Result>[] = [];
-    const rest: Waiting<Job, Result>[] = [];
     const keys = new Set<string>();
-    for (const entry of this.queue) {
-      const key = this.options.keyOf(entry.job);
-      if (batch.length < this.options.maxBatch && !keys.has(key)) {
+    const { batch, rest } = takeBatch(
+      this.queue,
+      { maxJobs: this.options.maxBatch, maxBytes: this.options.maxBytes },
+      (entry) => this.options.bytesOf(entry.job),
+      (entry) => {
+        const key = this.options.keyOf(entry.job);
+        if (keys.has(key)) return false;
         keys.add(key);
-        batch.push(entry);
-      } else {
-        rest.push(entry);
-      }
-    }
+        return true;
+      },
+    );
     this.queue = rest;
     return batch;
   }

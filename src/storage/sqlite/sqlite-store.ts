@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
+  ChangeOptions,
   HistoryOptions,
   ListOptions,
   PageState,
@@ -16,6 +17,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { searchTerms } from '../search-terms.js';
+import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
@@ -33,6 +35,12 @@ export interface SqliteStoreOptions {
    * and trusts its cache.
    */
   readonly shared?: boolean;
+  /** Most writes committed by one transaction (default 64). */
+  readonly writeBatchSize?: number;
+  /** Most bytes of page text one transaction holds (default 1 MiB; a larger page goes alone). */
+  readonly writeBatchBytes?: number;
+  /** Hears the text of every statement SQLite runs (tests count queries with it). */
+  readonly onStatement?: (text: string) => void;
 }
 
 interface PageRow {
@@ -143,7 +151,7 @@ export class SqlitePageStore implements PageStore {
     mkdirSync(dirname(file), { recursive: true });
     this.releaseLock = this.shared ? () => {} : acquireLock(`${file}.lock`);
     try {
-      this.db = guarded(() => new Database(file));
+      this.db = guarded(() => new Database(file, options.onStatement ? { verbose: (text) => options.onStatement!(String(text)) } : {}));
     } catch (error) {
       this.releaseLock();
       throw error;
@@ -197,7 +205,9 @@ export class SqlitePageStore implements PageStore {
       since: db.prepare<[number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
-      recent: db.prepare<[number], RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT ?`),
+      recent: new Map(
+        CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
+      ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
       pageChanges: db.prepare<[string, number, number], RevisionRow>(
         `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
       ),
@@ -239,6 +249,10 @@ export class SqlitePageStore implements PageStore {
       // that throws cannot undo or fail anyone's write.
       queueMicrotask(() => this.drainChanges());
       return committed;
+    }, {
+      maxJobs: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
+      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
   }
@@ -379,8 +393,9 @@ export class SqlitePageStore implements PageStore {
     return row && toRevisionInfo(row);
   }
 
-  async recentChanges(limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.recent.all(limit)).map(toChangeEvent);
+  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
+    const { filter, values } = changeQuery(options);
+    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {

@@ -1,5 +1,6 @@
 // The wiki's own pages: home (recent changes), the list of pages, search and static files.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type ChangeQuery, pageOfChanges, parseChangeSelection } from '../../http/change-selection.js';
 import { HttpProblem } from '../../http/errors.js';
 import { parsePageName } from '../../http/page-name.js';
 import { sendRepresentation } from '../../http/representation.js';
@@ -17,10 +18,13 @@ const SEARCH_LIMIT = 50;
 const MAX_QUERY = 200;
 
 export function registerSiteRoutes(app: FastifyInstance, { store, resources, search }: WikiRouteContext): void {
-  async function home(request: FastifyRequest, reply: FastifyReply) {
-    // Keyed by what the page is made of: a change is immutable, so its sequence names it.
-    const changes = await store.recentChanges(RECENT);
-    return sendHtml(request, reply, `home\0${changes.map((change) => change.sequence).join(',')}`, () => homeView(changes));
+  async function home(request: FastifyRequest<{ Querystring: ChangeQuery }>, reply: FastifyReply) {
+    const selection = parseChangeSelection(request.query);
+    const { changes, older } = await pageOfChanges((options) => store.recentChanges(options), selection, RECENT);
+    // Keyed by what the page is made of: the selection, and the changes, each immutable and
+    // so named by its sequence.
+    const key = `home\0${JSON.stringify(selection)}\0${older ?? ''}\0${changes.map((change) => change.sequence).join(',')}`;
+    return sendHtml(request, reply, key, () => homeView({ changes, selection, older }));
   }
 
   async function pageIndex(request: FastifyRequest<{ Querystring: { name?: string; after?: string } }>, reply: FastifyReply) {
@@ -58,7 +62,14 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
   const hide = { hide: true };
   const indexQuery = { type: 'object', properties: { name: { type: 'string' }, after: { type: 'string' } } } as const;
   const searchQuery = { type: 'object', properties: { q: { type: 'string' } } } as const;
-  resources.add(app, '/', { GET: { options: { schema: hide }, handler: home }, HEAD: { options: { schema: hide }, handler: home } });
+  const homeQuery = {
+    type: 'object',
+    properties: { before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, page: { type: 'string' }, author: { type: 'string' } },
+  } as const;
+  resources.add(app, '/', {
+    GET: { options: { schema: { ...hide, querystring: homeQuery } }, handler: home },
+    HEAD: { options: { schema: { ...hide, querystring: homeQuery } }, handler: home },
+  });
   resources.add(app, '/wiki', {
     GET: { options: { schema: { ...hide, querystring: indexQuery } }, handler: pageIndex },
     HEAD: { options: { schema: { ...hide, querystring: indexQuery } }, handler: pageIndex },

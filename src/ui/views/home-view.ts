@@ -1,4 +1,5 @@
 // The front page (recent changes across the wiki) and the list of all pages.
+import { type ChangeSelection, changeSelectionQuery } from '../../http/change-selection.js';
 import type { ChangeEvent, PageSummary } from '../../storage/store.js';
 import { authorName, byteSize, dateTime, wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
@@ -14,7 +15,7 @@ function goToPageForm(): Html {
 </form>`;
 }
 
-/** Consecutive changes of one page, newest first. */
+/** Consecutive changes of one page on one day, newest first; a deletion is always a run of its own. */
 interface ChangeRun {
   readonly latest: ChangeEvent;
   readonly count: number;
@@ -22,45 +23,95 @@ interface ChangeRun {
   readonly from: number;
 }
 
+const utcDay = (ms: number) => Math.floor(ms / 86_400_000);
+
+/** Whether `change` (older) joins the run that `latest` heads: same page, same day, and no deletion on either side. */
+function joins(run: ChangeRun, change: ChangeEvent): boolean {
+  return (
+    run.latest.name === change.name &&
+    utcDay(run.latest.lastModified) === utcDay(change.lastModified) &&
+    !run.latest.deleted &&
+    !change.deleted
+  );
+}
+
 function runsOf(changes: readonly ChangeEvent[]): ChangeRun[] {
   const runs: ChangeRun[] = [];
   for (const change of changes) {
     const last = runs[runs.length - 1];
-    if (last && last.latest.name === change.name) runs[runs.length - 1] = { ...last, count: last.count + 1, from: change.revision - 1 };
-    else runs.push({ latest: change, count: 1, from: change.revision - 1 });
+    if (last && joins(last, change)) runs[runs.length - 1] = { ...last, count: last.count + 1, from: change.revision - 1 };
+    else runs.push(single(change));
   }
   return runs;
 }
 
-function changeItem({ latest: change, count, from }: ChangeRun): Html {
+/** One page's own list shows each of its changes. */
+function single(change: ChangeEvent): ChangeRun {
+  return { latest: change, count: 1, from: change.revision - 1 };
+}
+
+/** The front page's address for a selection of changes. */
+function homePath(selection: ChangeSelection): string {
+  return `/${changeSelectionQuery(selection)}`;
+}
+
+function changeItem({ latest: change, count, from }: ChangeRun, selection: ChangeSelection): Html {
   const what = change.deleted ? 'deleted' : change.revision === count ? 'created' : 'edited';
   // The whole run's diff; a run that created the page shows its latest change.
   const diffFrom = from >= 1 ? from : change.revision - 1;
+  const author = authorName(change.author);
   return html`<li>
   <a class="title" href="${wikiPath.page(change.name)}">${change.name}</a>
   <span class="what ${what}">${what}</span>
-  ${dateTime(change.lastModified)} by <span class="who">${authorName(change.author)}</span>
+  ${dateTime(change.lastModified)} by <a class="who" href="${homePath({ ...omitBefore(selection), author: change.author })}">${author}</a>
   ${count > 1 ? html`<span class="meta">(${count} changes)</span>` : ''}
   ${change.summary ? html`<q>${change.summary}</q>` : ''}
   <span class="links">${
     diffFrom >= 1 && !change.deleted ? html`<a href="${wikiPath.diff(change.name, diffFrom, change.revision)}">diff</a> · ` : ''
-  }<a href="${wikiPath.history(change.name)}">history</a></span>
+  }<a href="${wikiPath.history(change.name)}">history</a> · <a href="${homePath({ ...omitBefore(selection), name: change.name })}">changes</a></span>
 </li>`;
 }
 
-export function homeView(changes: readonly ChangeEvent[]): Html {
+function omitBefore({ before: _, ...selection }: ChangeSelection): ChangeSelection {
+  return selection;
+}
+
+function selectionNote(selection: ChangeSelection): Html | string {
+  if (selection.name === undefined && selection.author === undefined) return '';
+  const parts = [
+    selection.name === undefined ? '' : html`to <a href="${wikiPath.page(selection.name)}">${selection.name}</a>`,
+    selection.author === undefined ? '' : html`by <span class="who">${authorName(selection.author)}</span>`,
+  ];
+  return html`<p class="filter">Only changes ${parts[0]!} ${parts[1]!} · <a href="/">all changes</a></p>`;
+}
+
+export interface ChangesPage {
+  readonly changes: readonly ChangeEvent[];
+  readonly selection: ChangeSelection;
+  /** The cursor of the next, older, page; undefined at the very first change. */
+  readonly older: number | undefined;
+}
+
+export function homeView({ changes, selection, older }: ChangesPage): Html {
+  const filtered = selection.name !== undefined || selection.author !== undefined;
+  const newest = selection.before !== undefined ? html`<a rel="first" href="${homePath(omitBefore(selection))}">← Newest changes</a>` : '';
+  const olderLink = older !== undefined ? html`<a rel="next" href="${homePath({ ...selection, before: older })}">Older changes →</a>` : '';
   return layout({
     title: 'Recent changes',
     body: html`<section class="home">
 <h1>Recent changes</h1>
 ${goToPageForm()}
+${selectionNote(selection)}
 ${
   changes.length === 0
-    ? html`<p class="empty">No page has been written yet. Name one above to start the wiki.</p>`
+    ? filtered || selection.before !== undefined
+      ? html`<p class="empty">No changes here.</p>`
+      : html`<p class="empty">No page has been written yet. Name one above to start the wiki.</p>`
     : html`<ol class="changes">
-${runsOf(changes).map(changeItem)}
+${(selection.name === undefined ? runsOf(changes) : changes.map(single)).map((run) => changeItem(run, selection))}
 </ol>`
 }
+${newest === '' && olderLink === '' ? '' : html`<p class="pager">${newest} ${olderLink}</p>`}
 </section>`,
   });
 }
