@@ -78,11 +78,20 @@ async function sqliteFootprint(ctx: BenchContext, pages: readonly CorpusPage[]):
   db.pragma('wal_checkpoint(TRUNCATE)');
   const free = db.pragma('freelist_count', { simple: true }) as number;
   const pageSize = db.pragma('page_size', { simple: true }) as number;
+  // Where the bytes are: revisions (with its indexes) against the search index's tables.
+  const parts = db
+    .prepare<[], { part: string; bytes: number }>(
+      `SELECT CASE WHEN name LIKE 'page_search%' THEN 'search index' WHEN name LIKE '%revisions%' THEN 'revisions' ELSE 'the rest' END AS part,
+              sum(pgsize) AS bytes FROM dbstat GROUP BY part ORDER BY bytes DESC`,
+    )
+    .all()
+    .map(({ part, bytes }) => `${part} ${(bytes / MIB).toFixed(1)} MiB`)
+    .join(', ');
   db.close();
   const wal = `${file}-wal`;
   const bytes = statSync(file).size + (existsSync(wal) ? statSync(wal).size : 0);
   ctx.log(`storage: SQLite ${(bytes / MIB).toFixed(1)} MiB`);
-  return { bytes, writeSeconds, detail: `${(bytes / MIB).toFixed(1)} MiB (file + WAL after a checkpoint; ${((free * pageSize) / MIB).toFixed(1)} MiB of it free pages)` };
+  return { bytes, writeSeconds, detail: `${(bytes / MIB).toFixed(1)} MiB (file + WAL after a checkpoint: ${parts}; ${((free * pageSize) / MIB).toFixed(1)} MiB of it free pages)` };
 }
 
 async function postgresFootprint(ctx: BenchContext, pages: readonly CorpusPage[]): Promise<Footprint> {
@@ -102,16 +111,17 @@ async function postgresFootprint(ctx: BenchContext, pages: readonly CorpusPage[]
     } finally {
       await store.close();
     }
-    const { rows } = await client.query<{ total: string; revisions: string }>(
+    const { rows } = await client.query<{ total: string; revisions: string; search: string | null }>(
       `SELECT sum(pg_total_relation_size(c.oid)) AS total,
-              sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'revisions') AS revisions
+              sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'revisions') AS revisions,
+              sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'page_search') AS search
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = $1 AND c.relkind = 'r'`,
       [schema],
     );
     const bytes = Number(rows[0]!.total);
     ctx.log(`storage: PostgreSQL ${(bytes / MIB).toFixed(1)} MiB`);
-    return { bytes, writeSeconds, detail: `${(bytes / MIB).toFixed(1)} MiB (every table of the schema with its indexes and TOAST; revisions ${(Number(rows[0]!.revisions) / MIB).toFixed(1)} MiB)` };
+    return { bytes, writeSeconds, detail: `${(bytes / MIB).toFixed(1)} MiB (every table of the schema with its indexes and TOAST; revisions ${(Number(rows[0]!.revisions) / MIB).toFixed(1)} MiB, search index ${(Number(rows[0]!.search ?? 0) / MIB).toFixed(1)} MiB)` };
   } finally {
     await client.end();
     await admin.end();
