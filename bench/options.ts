@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly pagesPerPutConnection: number;
   readonly writers: number;
   readonly databaseUrl: string;
+  /** MiB of revision text the storage scenario writes. */
+  readonly storageMiB: number;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -36,6 +38,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-docs         do not write docs/BENCHMARKS.md and docs/benchmarks.svg
   --no-build        measure the repository's dist/ as it is instead of compiling src/
   --help            this text
+  --storage-mb N    MiB of revision text the storage scenario writes (default 24, smoke 2; 177 as in issue 13)
 
 PostgreSQL is used when reachable at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).`;
 
@@ -62,6 +65,7 @@ export function readOptions(argv: readonly string[], env: Readonly<Record<string
         'no-docs': { type: 'boolean', default: false },
         'no-build': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
+        'storage-mb': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -92,5 +96,6 @@ export function readOptions(argv: readonly string[], env: Readonly<Record<string
     pagesPerPutConnection: 4,
     writers: 50,
     databaseUrl: url === undefined || url === '' ? 'postgres://postgres@127.0.0.1:5432/test' : url,
+    storageMiB: positive(values['storage-mb'], smoke ? 2 : 24, '--storage-mb'),
   };
 }

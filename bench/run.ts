@@ -17,6 +17,7 @@ import { runContention } from './scenarios/contention.js';
 import { runPlainGet } from './scenarios/plain-get.js';
 import { runSoak } from './scenarios/soak.js';
 import { runHostile } from './scenarios/hostile.js';
+import { runStorage } from './scenarios/storage.js';
 import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
@@ -29,6 +30,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   contention: runContention,
   soak: runSoak,
   hostile: runHostile,
+  storage: runStorage,
 };
 
 function log(line: string): void {

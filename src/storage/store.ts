@@ -154,6 +154,11 @@ export interface PageStore {
   onChange(listener: (event: ChangeEvent) => void, missed?: () => void): () => void;
   /** Finishes queued writes, then releases the backend. */
   close(): Promise<void>;
+  /**
+   * Compresses every revision that stopped being current and is still stored plain, in bounded
+   * batches (the store also does this by itself in the background); resolves when none is left.
+   */
+  compactHistory?(): Promise<void>;
 }
 
 /** Error codes a backend raises; the HTTP layer maps them to problem responses. */

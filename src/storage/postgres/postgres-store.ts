@@ -1,3 +1,5 @@
+import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { decodeRevision } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -27,6 +29,7 @@ import {
   type PostgresStoreOptions,
 } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
+import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from './write-batch.js';
 
@@ -68,7 +71,7 @@ function changeParam(n: number): string {
 const SQL = {
   head: `SELECT ${PAGE_COLUMNS} FROM pages WHERE name = $1`,
   existing: 'SELECT name FROM pages WHERE name = ANY($1::text[]) AND NOT deleted',
-  content: 'SELECT content FROM revisions WHERE name = $1 AND revision = $2::bigint',
+  content: 'SELECT content, encoding FROM revisions WHERE name = $1 AND revision = $2::bigint',
   write: BATCH_WRITE_SQL,
   list: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 ORDER BY name LIMIT $2`,
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
@@ -248,6 +251,7 @@ export class PostgresPageStore implements PageStore {
   /** Hints for writes only (lastKnown): other processes' commits reach it late, or never. */
   private readonly known = new KnownStates();
   private closing: Promise<void> | undefined;
+  private readonly compactor: HistoryCompactor;
 
   /** Use openPostgresStore, which migrates the schema and starts the change feed first. */
   constructor(
@@ -255,7 +259,7 @@ export class PostgresPageStore implements PageStore {
     private readonly feed: ChangeFeed,
     private readonly channel: string,
     private readonly clock: () => number,
-    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> = {},
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> & HistoryOptionsOf = {},
   ) {
     this.writes = new WriteBatcher((jobs) => this.commit(jobs), {
       maxInFlight: options.writeBatches ?? 2,
@@ -266,6 +270,10 @@ export class PostgresPageStore implements PageStore {
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.
     feed.subscribe((event) => this.known.heard(event));
+    this.compactor = new HistoryCompactor(postgresCompaction(pool), {
+      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
+      ...options.compaction,
+    });
   }
 
   async head(name: string): Promise<PageState> {
@@ -286,8 +294,15 @@ export class PostgresPageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    const rows = await this.read<{ content: Buffer | null }>('content', [name, revision]);
-    return rows[0]?.content?.toString('utf8') ?? undefined;
+    const rows = await this.read<{ content: Buffer | null; encoding: number }>('content', [name, revision]);
+    const row = rows[0];
+    if (row?.content === null || row?.content === undefined) return undefined;
+    return decodeRevision(row.encoding, row.content);
+  }
+
+  /** Compresses every revision queued for it now, in the compactor's bounded batches. */
+  compactHistory(): Promise<void> {
+    return this.track(this.compactor.compactAll());
   }
 
   async put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
@@ -344,6 +359,7 @@ export class PostgresPageStore implements PageStore {
   /** Waits for the calls in progress, then ends the change listener and the pool. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.compactor.close();
       await Promise.allSettled([...this.inFlight]);
       await this.feed.close();
       await this.pool.end();
@@ -401,6 +417,7 @@ export class PostgresPageStore implements PageStore {
       this.known.remember(toState(row, row.name));
       this.feed.committed(toChangeEvent(row));
     }
+    if (rows.some((row) => row.revision > 1)) this.compactor.nudge();
     // The batch has committed: from here on, nothing may fail the writes it holds.
     return Promise.all(
       jobs.map(async (job): Promise<BatchOutcome> => {
@@ -419,8 +436,13 @@ export class PostgresPageStore implements PageStore {
   }
 }
 
+/** How superseded revisions are compressed (src/storage/history-compactor.ts). */
+interface HistoryOptionsOf {
+  readonly compaction?: CompactorOptions;
+}
+
 /** Connects, brings the schema up to date and starts listening for changes. */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresPageStore> {
+export async function openPostgresStore(options: PostgresStoreOptions & HistoryOptionsOf): Promise<PostgresPageStore> {
   const pool = createPool(options);
   // An idle connection that the server closes is dropped by the pool; the next call opens another.
   pool.on('error', () => undefined);

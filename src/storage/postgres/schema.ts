@@ -92,6 +92,18 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS revisions_name_seq ON revisions (name, seq);
   CREATE INDEX IF NOT EXISTS revisions_author_seq ON revisions (author, seq);
   `,
+  `
+  -- Compact history (src/storage/history-compactor.ts). encoding says how a row's content is
+  -- stored (src/storage/revision-codec.ts): 0 the plain UTF-8 bytes, 1 raw DEFLATE. Rows
+  -- written before it are plain. pending_compression holds the revisions that are no longer
+  -- current and still plain; the compactor empties it in small batches, so a store is
+  -- converted in place, and a conversion that was killed goes on at the next start.
+  ALTER TABLE revisions ADD COLUMN encoding smallint NOT NULL DEFAULT 0;
+  CREATE TABLE pending_compression (seq bigint PRIMARY KEY);
+  INSERT INTO pending_compression (seq)
+    SELECT r.seq FROM revisions r JOIN pages p ON p.name = r.name
+    WHERE r.revision < p.revision AND NOT r.deleted;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
@@ -106,10 +118,11 @@ export function schemaLockKey(schema: string): number {
 }
 
 /**
- * Brings the schema up to date and returns its name. With `schema` it is created when
- * missing; without, the tables go into the first schema of the connection's search_path.
+ * Brings the schema up to date (or up to migration `upTo`: tests build older stores with it)
+ * and returns its name. With `schema` it is created when missing; without, the tables go into
+ * the first schema of the connection's search_path.
  */
-export async function migrate(pool: ConnectionPool, schema: string | undefined): Promise<string> {
+export async function migrate(pool: ConnectionPool, schema: string | undefined, upTo = MIGRATIONS.length): Promise<string> {
   const client = await pool.connect();
   try {
     let target = schema;
@@ -132,7 +145,7 @@ export async function migrate(pool: ConnectionPool, schema: string | undefined):
     );
     const { rows } = await client.query('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
     const applied = (rows[0] as { version: number }).version;
-    for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+    for (let version = applied + 1; version <= upTo; version++) {
       await client.query(MIGRATIONS[version - 1]!);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
     }

@@ -35,6 +35,8 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  *   marked weak (RFC 9110 §8.8.2.2).
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
+ * - `superseded` queues the revision each update replaced for the history compactor
+ *   (history-compactor.ts); the statement's snapshot still holds it.
  * - One NOTIFY carries the batch's changes as a JSON array when it fits (payloads stay under
  *   8000 bytes); else each change gets its own, with the change or, if even that is too long,
  *   its sequence. It is sent only if the statement commits. The batch NOTIFY and its length
@@ -71,6 +73,10 @@ recorded AS (
   FROM changed c JOIN w ON w.name = c.name
   ORDER BY c.name
   RETURNING seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author
+),
+superseded AS (
+  INSERT INTO pending_compression (seq)
+  SELECT r.seq FROM updated u JOIN revisions r ON r.name = u.name AND r.revision = u.revision - 1 WHERE NOT r.deleted
 ),
 indexed AS (
   INSERT INTO page_search (name, body, vector)

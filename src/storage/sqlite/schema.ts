@@ -84,14 +84,38 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS revisions_name_seq ON revisions (name, seq);
   CREATE INDEX IF NOT EXISTS revisions_author_seq ON revisions (author, seq);
   `,
+  `
+  -- Compact history (src/storage/history-compactor.ts). encoding says how a row's content is
+  -- stored (src/storage/revision-codec.ts): 0 plain TEXT, 1 raw DEFLATE BLOB. Rows written
+  -- before it are plain. pending_compression holds the revisions that are no longer current
+  -- and still plain; the compactor empties it in small batches, so a store is converted in
+  -- place, and a conversion that was killed goes on at the next start.
+  ALTER TABLE revisions ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE pending_compression (seq INTEGER PRIMARY KEY);
+  INSERT INTO pending_compression (seq)
+    SELECT r.seq FROM revisions r JOIN pages p ON p.name = r.name
+    WHERE r.revision < p.revision AND r.deleted = 0;
+  `,
 ];
 
-export function migrate(db: Database): void {
+/** Applies the migrations not yet applied, up to `upTo` (tests build older stores with it). */
+export function migrate(db: Database, upTo = MIGRATIONS.length): void {
+  // A new file is made incremental, so that the history compactor can give the pages it frees
+  // back to the file system (sqlite-compaction.ts). In WAL mode the switch needs a VACUUM, which
+  // costs nothing on a file without tables; an existing file keeps its mode.
+  if (db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0) {
+    try {
+      db.pragma('auto_vacuum = INCREMENTAL');
+      db.exec('VACUUM');
+    } catch {
+      // another process is making the file at this moment: its mode is as good as ours
+    }
+  }
   db.transaction(() => {
     const applied = db.pragma('user_version', { simple: true }) as number;
-    for (let version = applied; version < MIGRATIONS.length; version++) {
+    for (let version = applied; version < upTo; version++) {
       db.exec(MIGRATIONS[version]!);
     }
-    if (applied < MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+    if (applied < upTo) db.pragma(`user_version = ${upTo}`);
   }).immediate();
 }

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { decodeRevision } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -21,6 +23,7 @@ import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
+import { QUEUE_SUPERSEDED_SQL, sqliteCompaction } from './sqlite-compaction.js';
 
 export interface SqliteStoreOptions {
   /** The clock that dates revisions (ms since the epoch); replaceable for tests. */
@@ -41,6 +44,8 @@ export interface SqliteStoreOptions {
   readonly writeBatchBytes?: number;
   /** Hears the text of every statement SQLite runs (tests count queries with it). */
   readonly onStatement?: (text: string) => void;
+  /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
+  readonly compaction?: CompactorOptions;
 }
 
 interface PageRow {
@@ -139,6 +144,7 @@ export class SqlitePageStore implements PageStore {
   private poller: NodeJS.Timeout | undefined;
   private readonly shared: boolean;
   private readonly releaseLock: () => void;
+  private readonly compactor: HistoryCompactor;
 
   constructor(
     readonly file: string,
@@ -165,9 +171,10 @@ export class SqlitePageStore implements PageStore {
     const db = this.db;
     this.statements = {
       head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
-      content: db.prepare<[string, number], { content: string | null }>(
-        'SELECT content FROM revisions WHERE name = ? AND revision = ?',
+      content: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>(
+        'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
       ),
+      queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
       create: db.prepare<Record<string, unknown>, PageRow>(
         `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size)
          VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size)
@@ -245,6 +252,7 @@ export class SqlitePageStore implements PageStore {
       for (const outcome of committed) {
         if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
       }
+      this.compactor.nudge();
       // Listeners hear of the commit after it is durable, outside the batch, so a listener
       // that throws cannot undo or fail anyone's write.
       queueMicrotask(() => this.drainChanges());
@@ -255,6 +263,10 @@ export class SqlitePageStore implements PageStore {
       bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
+    this.compactor = new HistoryCompactor(sqliteCompaction(db), {
+      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
+      ...options.compaction,
+    });
   }
 
   /** Caches a page state. Our own commits do not change our data_version; only others' do. */
@@ -293,6 +305,8 @@ export class SqlitePageStore implements PageStore {
     // The search index follows the current revision, in the same transaction.
     s.unindex.run(job.name, job.expectedRevision);
     if (content !== null) s.index.run(seq, job.name, content);
+    // The revision this one supersedes is queued for compression, in the same transaction.
+    if (job.expectedRevision > 0) s.queueSuperseded.run(job.name, job.expectedRevision);
     return { ok: true, state: toState(row, job.name) };
   }
 
@@ -360,7 +374,14 @@ export class SqlitePageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    return guarded(() => this.statements.content.get(name, revision)?.content ?? undefined);
+    const row = guarded(() => this.statements.content.get(name, revision));
+    if (row?.content === null || row?.content === undefined) return undefined;
+    return decodeRevision(row.encoding, row.content);
+  }
+
+  /** Compresses every revision queued for it now, in the compactor's bounded batches. */
+  compactHistory(): Promise<void> {
+    return this.compactor.compactAll();
   }
 
   async put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
@@ -435,6 +456,8 @@ export class SqlitePageStore implements PageStore {
 
   async close(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
+    // The batch in progress finishes first; then nothing may come between the last writes and the close.
+    await this.compactor.close();
     this.writes.flush();
     this.db.close();
     this.releaseLock();
