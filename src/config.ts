@@ -47,6 +47,10 @@ export interface Config {
   readonly loginAddressRateLimit: RateLimitSetting | null;
   /** Writes per signed-in user. */
   readonly writeRateLimit: RateLimitSetting | null;
+  /** Event streams open at once on one page (per process). */
+  readonly maxPageStreams: number;
+  /** Event streams open at once from one client address (per process). */
+  readonly maxStreamsPerClient: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +77,8 @@ export const USAGE = `Usage: npm start -- [options]
   --login-rate-limit N/D  LOGIN_RATE_LIMIT  failed sign-ins per account (default 10/15m; off)
   --login-address-rate-limit N/D  LOGIN_ADDRESS_RATE_LIMIT  sign-in attempts per address (default 50/15m; off)
   --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
+  --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
+  --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -189,6 +195,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'login-rate-limit': { type: 'string' },
         'login-address-rate-limit': { type: 'string' },
         'write-rate-limit': { type: 'string' },
+        'max-page-streams': { type: 'string' },
+        'max-streams-per-client': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -231,5 +239,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     loginRateLimit: parseRateLimit('LOGIN_RATE_LIMIT', values['login-rate-limit'] ?? env['LOGIN_RATE_LIMIT'] ?? '10/15m'),
     loginAddressRateLimit: parseRateLimit('LOGIN_ADDRESS_RATE_LIMIT', values['login-address-rate-limit'] ?? env['LOGIN_ADDRESS_RATE_LIMIT'] ?? '50/15m'),
     writeRateLimit: parseRateLimit('WRITE_RATE_LIMIT', values['write-rate-limit'] ?? env['WRITE_RATE_LIMIT'] ?? '300/1m'),
+    maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
+    maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
   };
 }

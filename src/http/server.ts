@@ -17,6 +17,7 @@ import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
+import type { StreamLimits } from './stream-quota.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -29,6 +30,8 @@ export interface ServerOptions {
   readonly auth?: AuthOptions;
   /** Which proxies' X-Forwarded-* headers to believe. */
   readonly trustProxy?: TrustProxySetting;
+  /** Caps on open event streams, per page and per client address. */
+  readonly streamLimits?: StreamLimits;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -111,7 +114,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
-  await registerWikiRoutes(app, { ...context, auth });
+  await registerWikiRoutes(app, { ...context, auth, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
   resources.add(app, '/api/openapi.json', {
