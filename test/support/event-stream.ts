@@ -74,7 +74,7 @@ export class EventStream {
   }
 
   /** Waits until `check` holds of what arrived so far. */
-  async until<T>(check: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  async until<T>(check: () => T | false | undefined, what: string, ms = 5000): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = check();
