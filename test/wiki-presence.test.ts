@@ -107,7 +107,7 @@ describe('presence names and caps (accounts mode, TRUST_PROXY on, small caps)', 
       const seen = await watcher.until(() => watcher.editors()?.editors.size === 3 && watcher.editors(), 'three editors left');
       assert.equal(seen.others, 0);
       // Seven joins and leaves; each window sends one event at most, and a join then a leave in one window, none.
-      assert.ok(watcher.of('presence-change').length <= 4, `${watcher.of('presence-change').length} presence events for 7 joins and leaves`);
+      assert.ok(watcher.of('presence-change').length < 7, `${watcher.of('presence-change').length} presence events for 7 joins and leaves`);
     } finally {
       streams.closeAll();
     }
@@ -167,6 +167,9 @@ describe('a crowd on one page (300 editors)', () => {
       };
       for (const stream of crowd) await stream.until(() => total(stream) === CROWD, `all ${CROWD} editors`, 60_000);
       const joinBytes = crowd.reduce((sum, s) => sum + s.bytes, 0);
+      // The first to come heard of all the others in a handful of windows, not once per join.
+      const heard = crowd[0]!.of('presence-change').length;
+      assert.ok(heard < CROWD / 4, `${heard} presence events for ${CROWD - 1} joins`);
 
       const leaving = crowd.slice(0, CROWD / 2);
       const staying = crowd.slice(CROWD / 2);
@@ -183,7 +186,7 @@ describe('a crowd on one page (300 editors)', () => {
       const perJoin = joinBytes / CROWD;
       assert.ok(perJoin < 8 * 1024, `${Math.round(perJoin)} bytes pushed per join`);
       assert.ok(leaveBytes / leaving.length < 8 * 1024, `${Math.round(leaveBytes / leaving.length)} bytes pushed per leave`);
-      console.log(`# ${CROWD} joins: ${joinBytes} bytes (${Math.round(perJoin)} per join); ${leaving.length} leaves: ${leaveBytes} bytes; ${probes.length} probes answered`);
+      console.log(`# ${CROWD} joins: ${joinBytes} bytes (${Math.round(perJoin)} per join, ${heard} events to the first); ${leaving.length} leaves: ${leaveBytes} bytes; ${probes.length} probes answered`);
       assert.ok(probes.length >= 1 && probes.every((status) => status === 200), `probes: ${probes.join(' ')}`);
     } finally {
       probing = false;

@@ -84,7 +84,8 @@
     var listed = false;
     editors.forEach(function (e) {
       if (e.id === me) { listed = true; return; }
-      if (e.name) names.push(e.name); else unnamed++;
+      // One account in several tabs is named once.
+      if (!e.name) unnamed++; else if (names.indexOf(e.name) < 0) names.push(e.name);
     });
     if (!listed && me && others > 0) unnamed--; // we are one of the count
     presence.replaceChildren();
