@@ -15,8 +15,10 @@ const AUTH_DEFAULTS = {
   renderTimeout: 3000,
 };
 
+const STREAM_DEFAULTS = { maxPageStreams: 500, maxStreamsPerClient: 64 };
+
 test('defaults serve on 127.0.0.1:3000 with data in ./data and a 1 MiB body limit', () => {
-  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1, requestTimeout: 30000, dbPoolSize: 10, dbStatementTimeout: 5000, ...AUTH_DEFAULTS });
+  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1, requestTimeout: 30000, dbPoolSize: 10, dbStatementTimeout: 5000, ...AUTH_DEFAULTS, ...STREAM_DEFAULTS });
 });
 
 test('environment variables set every setting', () => {
@@ -30,6 +32,7 @@ test('environment variables set every setting', () => {
     auth: 'accounts', allowOpen: false, trustProxy: ['10.0.0.0/8', '::1'], sessionIdleTimeout: 1_800_000, sessionMaxAge: 172_800_000,
     loginRateLimit: { max: 5, windowMs: 600_000 }, loginAddressRateLimit: { max: 20, windowMs: 3_600_000 }, writeRateLimit: null,
     renderThreads: 2, renderTimeout: 500,
+    ...STREAM_DEFAULTS,
   });
 });
 
@@ -108,4 +111,12 @@ test('durations and rate limits', () => {
   assert.equal(isLoopbackHost('127.0.0.1'), true);
   assert.equal(isLoopbackHost('::ffff:127.0.0.1'), true);
   assert.equal(isLoopbackHost('10.0.0.1'), false);
+});
+
+test('event stream caps: flags win over variables, and zero or words are refused', () => {
+  const config = readConfig(['--max-page-streams', '40'], { MAX_PAGE_STREAMS: '30', MAX_STREAMS_PER_CLIENT: '3' });
+  assert.ok(config !== 'help');
+  assert.deepEqual([config.maxPageStreams, config.maxStreamsPerClient], [40, 3]);
+  assert.throws(() => readConfig(['--max-page-streams', '0'], {}), (e: unknown) => e instanceof ConfigError && /MAX_PAGE_STREAMS/.test(e.message));
+  assert.throws(() => readConfig([], { MAX_STREAMS_PER_CLIENT: 'many' }), ConfigError);
 });

@@ -52,6 +52,10 @@ export interface Config {
   readonly renderThreads: number;
   /** Ms one render, diff or merge may take before it is cancelled and the page degrades. */
   readonly renderTimeout: number;
+  /** Event streams open at once on one page (per process). */
+  readonly maxPageStreams: number;
+  /** Event streams open at once from one client address (per process). */
+  readonly maxStreamsPerClient: number;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +84,8 @@ export const USAGE = `Usage: npm start -- [options]
   --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
   --render-threads N  RENDER_THREADS  worker threads for rendering, diffs, merges (default: cores - 1, 1 to 4)
   --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
+  --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
+  --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -203,6 +209,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'write-rate-limit': { type: 'string' },
         'render-threads': { type: 'string' },
         'render-timeout': { type: 'string' },
+        'max-page-streams': { type: 'string' },
+        'max-streams-per-client': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -247,5 +255,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     writeRateLimit: parseRateLimit('WRITE_RATE_LIMIT', values['write-rate-limit'] ?? env['WRITE_RATE_LIMIT'] ?? '300/1m'),
     renderThreads: parseCount('number of render threads', values['render-threads'] ?? env['RENDER_THREADS'] ?? String(defaultRenderThreads()), 1, MAX_WORKERS),
     renderTimeout: parseCount('render timeout', values['render-timeout'] ?? env['RENDER_TIMEOUT'] ?? '3000', 10, 600_000),
+    maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
+    maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
   };
 }

@@ -27,6 +27,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
       loginAddressRateLimit: config.loginAddressRateLimit,
       writeRateLimit: config.writeRateLimit,
     },
+    streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
   });
   const address = await app.listen({ port: config.port, host: config.host });
   if (config.auth !== 'open' && (await accounts.users()).length === 0) {

@@ -88,31 +88,55 @@ describe('the event stream of a page', () => {
     }
   });
 
-  it('presence: editors are announced to everyone on the page, and leave when they disconnect', async () => {
+  it('presence: a new stream gets the list once, then a join and a leave as changes', async () => {
     const watcher = await EventStream.open(eventsUrl('Shared'));
-    const ana = await EventStream.open(eventsUrl('Shared', '?editing=session-ana-123&who=Ana'));
+    const late: EventStream[] = [];
+    let ana: EventStream | undefined;
     try {
-      const anaId = JSON.parse((await ana.until(() => ana.of('state')[0], 'state')).data).you as string;
+      const first = await watcher.until(() => watcher.of('presence')[0], 'the list of editors');
+      assert.deepEqual(JSON.parse(first.data), { editors: [], others: 0 });
+      ana = await EventStream.open(eventsUrl('Shared', '?editing=session-ana-123&who=Ana'));
+      const anaId = JSON.parse((await ana.until(() => ana!.of('state')[0], 'state')).data).you as string;
       assert.match(anaId, /^[\w-]{16}$/);
       assert.notEqual(anaId, 'session-ana-123', 'the session itself is not revealed');
-      const seen = await watcher.until(() => watcher.of('presence').map((e) => JSON.parse(e.data)).find((p) => p.editors.length === 1), 'Ana present');
-      assert.equal(seen.editors[0].name, 'Ana');
-      assert.equal(seen.editors[0].id, anaId);
+
+      const joined = JSON.parse((await watcher.until(() => watcher.of('presence-change')[0], 'Ana joined')).data);
+      assert.deepEqual(Object.keys(joined).sort(), ['joined', 'left', 'others']);
+      assert.deepEqual([joined.joined.length, joined.left, joined.others], [1, [], 0]);
+      assert.equal(joined.joined[0].id, anaId);
+      assert.equal(joined.joined[0].name, null, 'an anonymous editor has no name, whatever `who` says');
+      assert.ok(!Number.isNaN(Date.parse(joined.joined[0].since)));
+
+      late.push(await EventStream.open(eventsUrl('Shared')));
+      const list = JSON.parse((await late[0]!.until(() => late[0]!.of('presence')[0], 'the list of a later stream')).data);
+      assert.deepEqual(list.editors.map((e: { id: string }) => e.id), [anaId]);
+
       ana.close();
-      await watcher.until(() => {
-        const last = watcher.of('presence').at(-1);
-        return last && JSON.parse(last.data).editors.length === 0;
-      }, 'Ana gone');
+      const left = await watcher.until(() => watcher.of('presence-change')[1], 'Ana left');
+      assert.deepEqual(JSON.parse(left.data), { joined: [], left: [anaId], others: 0 });
+      await late[0]!.until(() => late[0]!.of('presence-change')[0], 'the later stream hears Ana leave');
+      assert.equal(watcher.of('presence').length, 1, 'the whole list is sent once');
+      assert.equal(late[0]!.of('presence').length, 1);
+      assert.equal(watcher.editors()!.editors.size, 0);
     } finally {
       watcher.close();
-      ana.close();
+      ana?.close();
+      for (const stream of late) stream.close();
     }
   });
 
-  it('refuses a malformed editor session id or name', async () => {
-    for (const query of ['?editing=short', '?editing=has%20space%20in%20it', '?editing=valid-session-1&who=a%0Ab']) {
+  it('refuses a malformed editor session id; accepts and ignores `who`', async () => {
+    for (const query of ['?editing=short', '?editing=has%20space%20in%20it']) {
       const res = await fetch(eventsUrl('Shared', query));
       assert.equal(res.status, 400, query);
+    }
+    const stream = await EventStream.open(eventsUrl('Who', '?editing=valid-session-1&who=a%0Ab'));
+    try {
+      assert.equal(stream.res.statusCode, 200);
+      const list = await stream.until(() => stream.editors()?.editors.size === 1 && stream.editors(), 'its own entry');
+      assert.equal([...list.editors.values()][0]!.name, null);
+    } finally {
+      stream.close();
     }
   });
 });

@@ -21,6 +21,7 @@ export const PROBLEMS = {
   'range-not-satisfiable': { status: 416, title: 'The range lies outside the representation' },
   'precondition-required': { status: 428, title: 'This request must be conditional' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
+  'too-many-streams': { status: 429, title: 'Too many open event streams' },
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'internal-error': { status: 500, title: 'The server failed to handle the request' },
   'store-unavailable': { status: 503, title: 'The page store is unavailable' },

@@ -19,6 +19,7 @@ import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
 import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
+import type { StreamLimits } from './stream-quota.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -33,6 +34,8 @@ export interface ServerOptions {
   readonly trustProxy?: TrustProxySetting;
   /** The worker threads for rendering, diffs and merges (default: one, 3 s per task). */
   readonly work?: WorkPoolOptions;
+  /** Caps on open event streams, per page and per client address. */
+  readonly streamLimits?: StreamLimits;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -118,7 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
   registerChangeRoutes(app, context);
-  await registerWikiRoutes(app, { ...context, auth });
+  await registerWikiRoutes(app, { ...context, auth, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
   resources.add(app, '/api/openapi.json', {

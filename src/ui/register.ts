@@ -6,6 +6,7 @@ import type { Auth } from '../auth/plugin.js';
 import type { Writer } from '../http/conditional-write.js';
 import type { ResourceTable } from '../http/resources.js';
 import { registerPageEventRoutes } from '../http/routes/page-events.js';
+import type { StreamLimits } from '../http/stream-quota.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
 import { WorkPool } from '../work/pool.js';
@@ -31,6 +32,8 @@ export interface WikiContext {
   readonly auth?: Auth;
   /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
   readonly work?: WorkPool;
+  /** Caps on open event streams, per page and per client address. */
+  readonly streamLimits?: StreamLimits;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
@@ -38,6 +41,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     store: context.store,
     resources: context.resources,
     ...(context.heartbeatMs === undefined ? {} : { heartbeatMs: context.heartbeatMs }),
+    ...(context.streamLimits === undefined ? {} : { limits: context.streamLimits }),
   });
   assets(); // read the static files now, so a missing one fails the start rather than a request
 

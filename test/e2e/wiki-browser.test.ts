@@ -51,6 +51,16 @@ async function openEditor(context: BrowserContext, name: string): Promise<Page> 
   return page;
 }
 
+async function signInAs(context: BrowserContext, wiki: string, name: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${wiki}/login`);
+  await page.fill('#username', name);
+  await page.fill('#password', passwordOf(name));
+  await page.click('form.sign-in button.primary');
+  await page.waitForURL(`${wiki}/`);
+  return page;
+}
+
 async function replaceLine(page: Page, from: string, to: string): Promise<void> {
   const text = await page.inputValue('#content');
   assert.ok(text.includes(from), `the editor has "${from}"`);
@@ -117,8 +127,10 @@ describe('the wiki in Chromium', () => {
     const bo = await newContext();
     const anaPage = await openEditor(ana, 'Shared Plan');
     const boPage = await openEditor(bo, 'Shared Plan');
-    await anaPage.fill('[data-presence-name]', 'Ana');
-    await boPage.waitForSelector('#presence:not([hidden]) >> text=Ana');
+    // Anonymous editors are not asked for a name, and are shown as "someone".
+    assert.equal(await anaPage.locator('[data-presence-name], #editor-name').count(), 0);
+    await boPage.waitForSelector('#presence:not([hidden])');
+    assert.match(await boPage.innerText('#presence'), /^Also editing this page now: someone\. /);
 
     await replaceLine(anaPage, 'Monday', 'Tuesday');
     await anaPage.click(SAVE);
@@ -376,6 +388,7 @@ describe('the wiki in Chromium', () => {
   it('signed in, a page of another origin cannot post or fetch with the cookie; our own pages can', { skip }, async () => {
     const dataDir = tempDir();
     await addUser({ dataDir }, 'ana', 'editor');
+    await addUser({ dataDir }, 'bo', 'editor');
     const wiki = await startServer({ dataDir, args: ['--auth', 'accounts'] });
     // Another port on 127.0.0.1: the same site, so SameSite=Lax still sends the cookie; only the origin differs.
     let etag = '';
@@ -401,6 +414,19 @@ describe('the wiki in Chromium', () => {
 
       await page.goto(`${wiki.url}/wiki/Guarded/edit`);
       await page.fill('#content', 'original\n');
+      // Signed-in editors are never asked for a name: each sees the other's account name.
+      assert.equal(await page.locator('[data-presence-name], #editor-name').count(), 0);
+      const boContext = await browser.newContext();
+      try {
+        const boPage = await signInAs(boContext, wiki.url, 'bo');
+        await boPage.goto(`${wiki.url}/wiki/Guarded/edit`);
+        await boPage.waitForSelector('#presence:not([hidden])');
+        assert.match(await boPage.innerText('#presence'), /^Also editing this page now: ana\. /);
+        await page.waitForSelector('#presence:not([hidden])');
+        assert.match(await page.innerText('#presence'), /^Also editing this page now: bo\. /);
+      } finally {
+        await boContext.close();
+      }
       await page.click(SAVE);
       await page.waitForURL(`${wiki.url}/wiki/Guarded`);
       etag = (await getPage(wiki.url, 'Guarded')).headers.etag as string;

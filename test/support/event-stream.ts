@@ -1,4 +1,5 @@
-// A minimal EventSource for tests: the raw response, and the events and comments as parsed.
+// A minimal EventSource for tests: the raw response, and the events and comments as parsed;
+// the bytes received (to measure what a server pushes), and the editors its presence events describe.
 import http from 'node:http';
 
 export interface SseEvent {
@@ -7,22 +8,44 @@ export interface SseEvent {
   data: string;
 }
 
+export interface EditorSeen {
+  readonly id: string;
+  readonly name: string | null;
+  readonly since: string;
+}
+
+export interface StreamOptions {
+  /** The client address to connect from (any 127.x.y.z works on Linux's loopback). */
+  readonly localAddress?: string;
+}
+
 export class EventStream {
   readonly events: SseEvent[] = [];
   readonly comments: string[] = [];
+  /** Bytes of body received so far. */
+  bytes = 0;
+  /** The whole body as text, when the answer is not an event stream (a problem document). */
+  body = '';
   private buffer = '';
   private waiters: (() => void)[] = [];
   res!: http.IncomingMessage;
   private req!: http.ClientRequest;
 
-  static open(url: string, headers: Record<string, string> = {}): Promise<EventStream> {
+  static open(url: string, headers: Record<string, string> = {}, options: StreamOptions = {}): Promise<EventStream> {
     const stream = new EventStream();
     return new Promise((resolve, reject) => {
-      stream.req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+      // A socket of its own: a stream never gives its connection back to a pool.
+      stream.req = http.get(url, { agent: false, headers: { accept: 'text/event-stream', ...headers }, ...options }, (res) => {
         stream.res = res;
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => stream.feed(chunk));
-        resolve(stream);
+        const problem = res.statusCode !== 200;
+        res.on('data', (chunk: string) => {
+          stream.bytes += Buffer.byteLength(chunk);
+          if (problem) stream.body += chunk;
+          else stream.feed(chunk);
+        });
+        if (!problem) return resolve(stream);
+        res.on('end', () => resolve(stream));
       });
       stream.req.on('error', reject);
     });
@@ -51,7 +74,7 @@ export class EventStream {
   }
 
   /** Waits until `check` holds of what arrived so far. */
-  async until<T>(check: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  async until<T>(check: () => T | false | undefined, what: string, ms = 5000): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = check();
@@ -66,6 +89,26 @@ export class EventStream {
 
   of(type: string): SseEvent[] {
     return this.events.filter((e) => e.event === type);
+  }
+
+  /**
+   * The editors as a client that applies the events sees them: the last `presence` list, then
+   * each later `presence-change`; undefined before the first list.
+   */
+  editors(): { editors: Map<string, EditorSeen>; others: number } | undefined {
+    let seen: { editors: Map<string, EditorSeen>; others: number } | undefined;
+    for (const event of this.events) {
+      if (event.event === 'presence') {
+        const data = JSON.parse(event.data) as { editors: EditorSeen[]; others: number };
+        seen = { editors: new Map(data.editors.map((e) => [e.id, e])), others: data.others };
+      } else if (event.event === 'presence-change' && seen) {
+        const data = JSON.parse(event.data) as { joined: EditorSeen[]; left: string[]; others: number };
+        for (const id of data.left) seen.editors.delete(id);
+        for (const e of data.joined) seen.editors.set(e.id, e);
+        seen.others = data.others;
+      }
+    }
+    return seen;
   }
 
   close(): void {

@@ -1,15 +1,18 @@
 // GET /api/pages/{name}/events: Server-Sent Events about one page. A `change` event (id = the
 // page's revision number) follows every committed write; a reconnect with Last-Event-ID gets
-// the revisions it missed replayed; `presence` events say who has the page open in an editor.
-// Presence is advisory: it never locks anything, and it is known per server process.
-import { createHash } from 'node:crypto';
+// the revisions it missed replayed; `presence` and `presence-change` events say who has the page
+// open in an editor (presence.ts). Presence is advisory: it never locks anything, and it is
+// known per server process. Streams are capped per page and per client address (stream-quota.ts).
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { principalOf } from '../../auth/principal.js';
 import type { ChangeEvent, PageState, PageStore } from '../../storage/store.js';
 import { isoDate } from '../json-representation.js';
 import { parsePageName } from '../page-name.js';
+import { eventText, Presence, presenceId } from '../presence.js';
 import type { ResourceTable } from '../resources.js';
 import { nameParams, problemResponses } from '../schemas.js';
+import { type StreamLimits, StreamQuota } from '../stream-quota.js';
 
 export interface PageEventOptions {
   readonly store: PageStore;
@@ -18,6 +21,10 @@ export interface PageEventOptions {
   readonly heartbeatMs?: number;
   /** At most this many revisions are replayed to a reconnecting client. */
   readonly maxReplayScan?: number;
+  /** Caps on open streams, per page and per client address. */
+  readonly limits?: StreamLimits;
+  /** Joins and leaves within this many ms are sent as one presence event (default 250). */
+  readonly presenceWindowMs?: number;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -26,13 +33,6 @@ const MAX_REPLAY_SCAN = 1000;
 const MAX_BUFFERED = 1024 * 1024;
 const RECONNECT_MS = 2000;
 
-interface Editor {
-  readonly id: string;
-  name: string;
-  readonly since: number;
-  connections: number;
-}
-
 interface Stream {
   readonly page: string;
   readonly res: ServerResponse;
@@ -40,11 +40,8 @@ interface Stream {
   pending: ChangeEvent[] | undefined;
   /** The page's revisions up to this one were sent (or covered by the state event). */
   sentRevision: number;
-}
-
-/** One SSE event. Data is JSON, which has no raw newlines, so it fits on one data line. */
-function eventText(fields: { id?: number; event: string; data: unknown }): string {
-  return `${fields.id === undefined ? '' : `id: ${fields.id}\n`}event: ${fields.event}\ndata: ${JSON.stringify(fields.data)}\n\n`;
+  /** The stream was sent the list of editors, so it is told only what changes. */
+  hasEditors: boolean;
 }
 
 function changeData(change: ChangeEvent) {
@@ -70,20 +67,18 @@ export function parseLastEventId(header: string | string[] | undefined): number 
   return Number(value.trim());
 }
 
-/** The id others see for an editor: a digest, so one editor's session cannot be taken by another. */
-function presenceId(session: string): string {
-  return createHash('sha256').update(session).digest('base64url').slice(0, 16);
-}
-
 class PageEventHub {
   private readonly streams = new Map<string, Set<Stream>>();
-  private readonly editors = new Map<string, Map<string, Editor>>();
+  readonly presence: Presence;
 
   constructor(
     private readonly store: PageStore,
     /** The most revisions replayed to a stream that missed some. */
     private readonly maxScan: number,
-  ) {}
+    presenceWindowMs: number | undefined,
+  ) {
+    this.presence = new Presence({ ...(presenceWindowMs === undefined ? {} : { windowMs: presenceWindowMs }), publish: this.publishPresence });
+  }
 
   // A page's changes arrive in revision order, but one from this process and one from another
   // can cross on the way: a stream sends only revisions newer than it has sent.
@@ -106,7 +101,7 @@ class PageEventHub {
   };
 
   open(page: string, res: ServerResponse): Stream {
-    const stream: Stream = { page, res, pending: [], sentRevision: 0 };
+    const stream: Stream = { page, res, pending: [], sentRevision: 0, hasEditors: false };
     let set = this.streams.get(page);
     if (!set) this.streams.set(page, (set = new Set()));
     set.add(stream);
@@ -140,41 +135,18 @@ class PageEventHub {
     if (set?.size === 0) this.streams.delete(stream.page);
   }
 
-  join(page: string, session: string, name: string): string {
-    const id = presenceId(session);
-    let editors = this.editors.get(page);
-    if (!editors) this.editors.set(page, (editors = new Map()));
-    const editor = editors.get(id);
-    // A reconnect (with a new name, perhaps) can arrive before the old connection closes.
-    if (editor) {
-      editor.connections++;
-      editor.name = name;
-    } else {
-      editors.set(id, { id, name, since: Date.now(), connections: 1 });
+  /** Once per page and presence window: the change to streams that have the list, the list to those that have none. */
+  private readonly publishPresence = (page: string, change: string | undefined, list: () => string): void => {
+    for (const stream of this.streams.get(page) ?? []) {
+      if (stream.pending) continue; // still catching up: it asks for the list when done
+      if (stream.hasEditors) {
+        if (change) this.write(stream, change);
+      } else {
+        stream.hasEditors = true;
+        this.write(stream, list());
+      }
     }
-    this.announce(page);
-    return id;
-  }
-
-  leave(page: string, id: string): void {
-    const editors = this.editors.get(page);
-    const editor = editors?.get(id);
-    if (!editors || !editor) return;
-    if (--editor.connections > 0) return;
-    editors.delete(id);
-    if (editors.size === 0) this.editors.delete(page);
-    this.announce(page);
-  }
-
-  presence(page: string): string {
-    const editors = [...(this.editors.get(page)?.values() ?? [])].map((e) => ({ id: e.id, name: e.name, since: isoDate(e.since) }));
-    return eventText({ event: 'presence', data: { editors } });
-  }
-
-  private announce(page: string): void {
-    const text = this.presence(page);
-    for (const stream of this.streams.get(page) ?? []) if (!stream.pending) this.write(stream, text);
-  }
+  };
 
   write(stream: Stream, text: string): void {
     if (stream.res.destroyed || stream.res.writableEnded) return;
@@ -186,17 +158,25 @@ class PageEventHub {
   }
 
   endAll(): void {
+    this.presence.close();
     for (const set of this.streams.values()) for (const stream of set) stream.res.end();
   }
 }
 
 type EventsRequest = FastifyRequest<{ Params: { name: string }; Querystring: { editing?: string; who?: string } }>;
 
+/** Who an editor is: the signed-in account's name, never a name the client typed; null for anonymous visitors. */
+function editorIdentity(request: FastifyRequest): { account: string; name: string | null } {
+  const principal = principalOf(request);
+  return principal.kind === 'anonymous' ? { account: 'anonymous', name: null } : { account: `user:${principal.user.id}`, name: principal.user.name };
+}
+
 export function registerPageEventRoutes(app: FastifyInstance, options: PageEventOptions): void {
   const { store, resources } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const maxScan = options.maxReplayScan ?? MAX_REPLAY_SCAN;
-  const hub = new PageEventHub(store, maxScan);
+  const hub = new PageEventHub(store, maxScan, options.presenceWindowMs);
+  const quota = new StreamQuota(options.limits);
   const unsubscribe = store.onChange(hub.onChange, hub.onMissed);
   // Open streams would keep app.close() waiting for ever.
   app.addHook('preClose', async () => hub.endAll());
@@ -204,8 +184,11 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
 
   async function events(request: EventsRequest, reply: FastifyReply) {
     const page = parsePageName(request.params.name);
-    const { editing, who } = request.query;
+    // `who` is accepted (older editors send it) and ignored: a typed name could pose as anyone.
+    const { editing } = request.query;
     const lastEventId = parseLastEventId(request.headers['last-event-id']);
+    // request.ip is the client's address as TRUST_PROXY allows it to be known.
+    reply.raw.once('close', quota.admit(page, request.ip));
 
     reply.hijack();
     const res = reply.raw;
@@ -225,17 +208,22 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
     const stream = hub.open(page, res);
     const heartbeat = setInterval(() => hub.write(stream, ': heartbeat\n\n'), heartbeatMs);
     heartbeat.unref();
-    let editorId: string | undefined;
+    const identity = editorIdentity(request);
+    const editorId = editing === undefined ? undefined : presenceId(identity.account, editing);
+    let joined = false;
     res.on('close', () => {
       clearInterval(heartbeat);
       hub.close(stream);
-      if (editorId) hub.leave(page, editorId);
+      if (joined) hub.presence.leave(page, editorId!);
     });
     try {
-      await hub.catchUp(stream, lastEventId, editing === undefined ? undefined : presenceId(editing));
+      await hub.catchUp(stream, lastEventId, editorId);
       if (res.destroyed) return;
-      if (editing !== undefined) editorId = hub.join(page, editing, (who ?? '').trim());
-      else hub.write(stream, hub.presence(page));
+      if (editorId !== undefined) {
+        hub.presence.join(page, editorId, identity.name);
+        joined = true;
+      }
+      hub.presence.listFor(page);
     } catch (error) {
       request.server.log.error({ err: error, url: request.url }, 'event stream failed');
       res.destroy();
@@ -247,20 +235,20 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
       options: {
         schema: {
           tags: ['pages'],
-          summary: 'Server-Sent Events: `change` after every write of the page, `presence` of editors (advisory)',
+          summary: 'Server-Sent Events: `change` after every write of the page; `presence` (the editors, once) and `presence-change` (who joined and left; advisory)',
           params: nameParams,
           querystring: {
             type: 'object',
             properties: {
               editing: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'A random id of this editor session: announces it in presence' },
-              who: { type: 'string', maxLength: 60, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: 'The name shown to other editors' },
+              who: { type: 'string', maxLength: 200, deprecated: true, description: 'Ignored, accepted for older clients: the name shown is the signed-in account\'s, or none for an anonymous visitor' },
             },
             additionalProperties: false,
           },
           headers: { type: 'object', properties: { 'last-event-id': { type: 'string', description: 'Replays the revisions after this one' } } },
           response: {
             200: { description: 'An event stream (text/event-stream)', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-            ...problemResponses(400),
+            ...problemResponses(400, 429),
           },
         },
       },

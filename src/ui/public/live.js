@@ -1,12 +1,13 @@
 // Listens to the page's event stream while a save form is open: warns as soon as the page
 // changes under the editor, and shows who else has it open for editing (advisory only).
+// The server names signed-in editors by their account and anonymous ones not at all; it sends
+// the list once (`presence`), then only who joined and left (`presence-change`).
 (function () {
   'use strict';
   var form = document.querySelector('form.page-save[data-events]');
   if (!form || !window.EventSource) return;
   var warning = document.getElementById('live-warning');
   var presence = document.getElementById('presence');
-  var nameInput = document.querySelector('[data-presence-name]');
 
   function randomId() {
     var bytes = new Uint8Array(16);
@@ -18,13 +19,18 @@
     session = randomId();
     sessionStorage.setItem('midair:editor-session', session);
   }
-  var myName = '';
-  try { myName = localStorage.getItem('midair:editor-name') || ''; } catch (error) { /* storage off */ }
-  if (nameInput) nameInput.value = myName;
+  // Older versions asked for a name and kept it here; the server no longer shows typed names.
+  try { localStorage.removeItem('midair:editor-name'); } catch (error) { /* storage off */ }
 
   var source = null;
   var me = null;
   var latest = null;
+  /** The editors the server names, by id, in the order they came; and how many more there are. */
+  var editors = new Map();
+  var others = 0;
+  /** A refused stream (too many open) is tried again this much later. */
+  var RETRY_MS = 30000;
+  var retry = null;
 
   function text(tag, content, className) {
     var el = document.createElement(tag);
@@ -66,11 +72,25 @@
     warning.hidden = false;
   }
 
-  function showPresence(editors) {
-    var others = editors.filter(function (e) { return e.id !== me; });
+  function people(n, more) {
+    if (n === 1) return more ? 'one more person' : 'someone';
+    return n + (more ? ' more people' : ' people');
+  }
+
+  // Named (signed-in) editors by name; anonymous ones and those past the named list as a count.
+  function showPresence() {
+    var names = [];
+    var unnamed = others;
+    var listed = false;
+    editors.forEach(function (e) {
+      if (e.id === me) { listed = true; return; }
+      // One account in several tabs is named once.
+      if (!e.name) unnamed++; else if (names.indexOf(e.name) < 0) names.push(e.name);
+    });
+    if (!listed && me && others > 0) unnamed--; // we are one of the count
     presence.replaceChildren();
-    if (others.length === 0) { presence.hidden = true; return; }
-    var names = others.map(function (e) { return e.name || 'someone'; });
+    if (names.length === 0 && unnamed <= 0) { presence.hidden = true; return; }
+    if (unnamed > 0) names.push(people(unnamed, names.length > 0));
     var list = names.length === 1 ? names[0] : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
     presence.append(text('strong', 'Also editing this page now: '), list + '. ',
       text('span', 'Nothing is locked: if you both save, the changes are merged.', 'hint'));
@@ -79,8 +99,12 @@
 
   function connect() {
     if (source) source.close();
-    var url = form.dataset.events + '?editing=' + encodeURIComponent(session) + (myName ? '&who=' + encodeURIComponent(myName) : '');
-    source = new EventSource(url);
+    clearTimeout(retry);
+    source = new EventSource(form.dataset.events + '?editing=' + encodeURIComponent(session));
+    source.addEventListener('error', function () {
+      // EventSource retries a dropped stream itself, but gives up on an error answer (429).
+      if (source.readyState === EventSource.CLOSED) retry = setTimeout(connect, RETRY_MS);
+    });
     source.addEventListener('state', function (event) {
       var d = JSON.parse(event.data);
       me = d.you || me;
@@ -95,24 +119,25 @@
       showWarning();
     });
     source.addEventListener('presence', function (event) {
-      showPresence(JSON.parse(event.data).editors || []);
+      var d = JSON.parse(event.data);
+      editors = new Map();
+      (d.editors || []).forEach(function (e) { editors.set(e.id, e); });
+      others = d.others || 0;
+      showPresence();
+    });
+    source.addEventListener('presence-change', function (event) {
+      var d = JSON.parse(event.data);
+      (d.left || []).forEach(function (id) { editors.delete(id); });
+      (d.joined || []).forEach(function (e) { editors.set(e.id, e); });
+      others = d.others || 0;
+      showPresence();
     });
   }
 
   form.addEventListener('midair:base-changed', showWarning);
   // A saved or collided form navigates away; stop first so the server drops our presence.
-  form.addEventListener('midair:saved', function () { if (source) source.close(); });
-  form.addEventListener('midair:collided', function () { if (source) source.close(); });
-  if (nameInput) {
-    var timer = null;
-    nameInput.addEventListener('input', function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        myName = nameInput.value.trim().slice(0, 60);
-        try { localStorage.setItem('midair:editor-name', myName); } catch (error) { /* storage off */ }
-        connect();
-      }, 600);
-    });
-  }
+  function stop() { clearTimeout(retry); if (source) source.close(); }
+  form.addEventListener('midair:saved', stop);
+  form.addEventListener('midair:collided', stop);
   connect();
 })();

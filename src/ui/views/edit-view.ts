@@ -74,10 +74,6 @@ ${
     <textarea id="content" name="content" rows="${rowsFor(model.text, 14, 34)}" spellcheck="true">${preformatted(model.text)}</textarea>
   </div>
   ${summaryField(model.summary)}
-  <div class="field narrow">
-    <label for="editor-name">Your name <span class="hint">optional, shown to others editing this page</span></label>
-    <input id="editor-name" maxlength="60" autocomplete="nickname" data-presence-name>
-  </div>
   <div class="actions">
     <button class="primary" type="submit" name="intent" value="save">${creating ? 'Create page' : 'Save page'}</button>
     <button type="submit" name="intent" value="preview">Preview</button>
