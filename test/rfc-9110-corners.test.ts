@@ -127,6 +127,25 @@ describe('item 3: a date precondition on two field lines is ignored (§13.1.3, �
   });
 });
 
+describe('item 3: other fields on two lines, which Node joins with ", " (§5.3)', () => {
+  test('If-Range on two lines is not one entity-tag: the full 200, never a 206 for a range it may not fit', async () => {
+    const name = fresh('TwoIfRange');
+    const etag = await createPage(suite.url, name, 'some ranged text');
+    assert.equal((await getPage(suite.url, name, { range: 'bytes=0-3', 'if-range': etag })).status, 206);
+    const res = await getPage(suite.url, name, { range: 'bytes=0-3', 'if-range': [etag, etag] });
+    assert.equal(res.status, 200);
+    assert.equal(res.text(), 'some ranged text');
+  });
+
+  test('Range on two lines is not one range set: the full 200', async () => {
+    const name = fresh('TwoRanges');
+    await createPage(suite.url, name, 'some ranged text');
+    const res = await getPage(suite.url, name, { range: ['bytes=0-3', 'bytes=5-8'] });
+    assert.equal(res.status, 200);
+    assert.equal(res.text(), 'some ranged text');
+  });
+});
+
 describe('item 4: If-Unmodified-Since on a page that does not exist is ignored (§13.1.4)', () => {
   test('PUT with only If-Unmodified-Since on a missing page: 428, not 412, and nothing is created', async () => {
     const name = fresh('NoSuchPage');
