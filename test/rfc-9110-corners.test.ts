@@ -327,6 +327,21 @@ describe('item 7: Expect: 100-continue is answered at once when the headers deci
     }
   });
 
+  test('without Expect, a 428 decided before the body is read leaves the connection usable (the body is read and dropped)', async () => {
+    const name = fresh('NoExpect');
+    await createPage(suite.url, name, 'kept');
+    const conn = await connectRaw(suite.url);
+    try {
+      conn.send(rawRequest('PUT', `/api/pages/${name}`, [markdown], body) + rawRequest('GET', `/api/pages/${name}`, []));
+      assert.equal((await conn.next()).status, 428);
+      const read = await conn.next();
+      assert.equal(read.status, 200);
+      assert.equal(read.body, 'kept');
+    } finally {
+      conn.close();
+    }
+  });
+
   test('curl: a refused PUT uploads nothing, an accepted one uploads its body after 100 Continue', { skip: !installed.curl && 'curl is not installed' }, async () => {
     const url = `${suite.url}/api/pages/${fresh('CurlExpect')}`;
     const args = ['-s', '-o', '/dev/null', '-X', 'PUT', '-H', 'Content-Type: text/markdown', '-H', 'Expect: 100-continue', '--data-binary', body, '-w', '%{http_code} %{size_upload}'];
