@@ -90,11 +90,15 @@ function writeVerdict(r: FuzzRequest, state: PageState, ifMatch?: string, ifNone
     if (v === '*') verdict = state.exists ? 'must-pass' : 'must-fail';
     else if (!tags.some((t) => ifMatch.includes(t))) verdict = 'must-fail'; // no current strong tag anywhere in it
     else verdict = /(^|[ ,])W\/"/.test(ifMatch) && !/(^|[ ,\t])"/.test(ifMatch.replace(/W\/"[^"]*"/g, '')) ? 'must-fail' : 'either';
+  } else if (ifUnmodifiedSince !== undefined && IMF.test(ifUnmodifiedSince) && !state.exists) {
+    // A missing page has no modification date, so the field is ignored (§13.1.4; issue 14 item 4).
   } else if (ifUnmodifiedSince !== undefined && IMF.test(ifUnmodifiedSince)) {
     usable = true;
     const date = Date.parse(ifUnmodifiedSince);
     const last = state.lastModified ? Date.parse(state.lastModified) : undefined;
-    if (!state.exists || last === undefined || date < last) verdict = 'must-fail';
+    // No Last-Modified while another revision shares its second (issue 14 item 6): the model cannot tell.
+    if (last === undefined) verdict = 'either';
+    else if (date < last) verdict = 'must-fail';
     else verdict = date === last ? 'either' : 'must-pass';
   } else if (ifUnmodifiedSince !== undefined) {
     verdict = 'either'; // an unusual string might still be one of the obsolete date forms

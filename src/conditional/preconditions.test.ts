@@ -32,6 +32,8 @@ const PAGE_NO_ETAG: CurrentRepresentation = { exists: true, lastModified: MODIFI
 const PAGE_NO_DATE: CurrentRepresentation = { exists: true, etag: '"r2"' };
 const PAGE_COMMA_ETAG: CurrentRepresentation = { exists: true, etag: '"a,b"', lastModified: MODIFIED };
 const MISSING: CurrentRepresentation = { exists: false };
+/** The same revision when the request selects its gzip variant. */
+const GZIP_SELECTED: CurrentRepresentation = { ...PAGE, etag: '"r2+gzip"', equivalentEtags: ['"r2"', '"r2+br"'] };
 
 const PROCEED: Decision = { outcome: 'proceed', ignoreRange: false };
 const FULL_RESPONSE: Decision = { outcome: 'proceed', ignoreRange: true };
@@ -112,8 +114,11 @@ describe('§13.1.4 If-Unmodified-Since (step 2: only when If-Match is absent)', 
     { name: 'a later second is true even when the date is weak', methods: ALL, headers: { 'if-unmodified-since': DATE_LATER }, current: PAGE_WEAK_DATE, expected: PROCEED },
     { name: 'the RFC 850 form is a valid date too', methods: ALL, headers: { 'if-unmodified-since': DATE_SAME_SECOND_RFC850 }, current: PAGE, expected: PROCEED },
     { name: 'the asctime form is a valid date too', methods: ALL, headers: { 'if-unmodified-since': DATE_EARLIER_ASCTIME }, current: PAGE, expected: failed('If-Unmodified-Since') },
-    { name: 'without a current representation it is false: 412', methods: ['PUT', 'DELETE'], headers: { 'if-unmodified-since': DATE_LATER }, current: MISSING, expected: failed('If-Unmodified-Since') },
-    { name: 'without a Last-Modified it fails safe: 412', methods: ALL, headers: { 'if-unmodified-since': DATE_LATER }, current: PAGE_NO_DATE, expected: failed('If-Unmodified-Since') },
+    // §13.1.4: "A recipient MUST ignore the If-Unmodified-Since header field if the resource does not have a modification date available."
+    { name: 'without a current representation it is ignored', methods: ['PUT', 'DELETE'], headers: { 'if-unmodified-since': DATE_EARLIER }, current: MISSING, expected: PROCEED },
+    { name: 'without a current representation it protects nothing: 428 with requirePrecondition', methods: ['PUT', 'DELETE'], headers: { 'if-unmodified-since': DATE_LATER }, current: MISSING, options: REQUIRE, expected: REQUIRED },
+    { name: 'without a Last-Modified it is ignored', methods: ALL, headers: { 'if-unmodified-since': DATE_EARLIER }, current: PAGE_NO_DATE, expected: PROCEED },
+    { name: 'without a Last-Modified it protects nothing: 428 with requirePrecondition', methods: WRITES, headers: { 'if-unmodified-since': DATE_LATER }, current: PAGE_NO_DATE, options: REQUIRE, expected: REQUIRED },
     { name: 'an invalid date is ignored, not false', methods: ALL, headers: { 'if-unmodified-since': 'yesterday' }, current: PAGE, expected: PROCEED },
     { name: 'an ISO 8601 date is not an HTTP-date, so it is ignored', methods: ALL, headers: { 'if-unmodified-since': '2024-01-01T00:00:00Z' }, current: PAGE, expected: PROCEED },
     { name: '"0" is not a date (Date.parse reads 2000), so it is ignored', methods: ALL, headers: { 'if-unmodified-since': '0' }, current: PAGE, expected: PROCEED },
@@ -136,8 +141,12 @@ describe('§13.1.2 If-None-Match (step 3: weak comparison)', () => {
     { name: 'a weak tag matches the strong current tag: 412 on a write', methods: WRITES, headers: { 'if-none-match': 'W/"r2"' }, current: PAGE, expected: failed('If-None-Match') },
     { name: 'a list holding the current tag: 304 (parsed, not compared as one string)', methods: READS, headers: { 'if-none-match': '"r0", "r1", "r2"' }, current: PAGE, expected: NOT_MODIFIED },
     { name: 'the current tag on a second field line: 304 (§5.3)', methods: READS, headers: { 'if-none-match': ['"r1"', '"r2"'] }, current: PAGE, expected: NOT_MODIFIED },
-    { name: 'a content-coded variant of the revision: 304 (§8.8.3.3)', methods: READS, headers: { 'if-none-match': '"r2+br"' }, current: PAGE, expected: NOT_MODIFIED },
-    { name: 'a weakened content-coded variant (nginx style): 304', methods: READS, headers: { 'if-none-match': 'W/"r2+gzip"' }, current: PAGE, expected: NOT_MODIFIED },
+    // RFC 9111 §4.3.4: a 304 names the selected representation; a cache holding another variant could not use it.
+    { name: 'another variant\'s tag of the revision on a read: 200, not a 304 naming the identity tag', methods: READS, headers: { 'if-none-match': '"r2+br"' }, current: PAGE, expected: PROCEED },
+    { name: 'a weakened tag of another variant (nginx style) on a read: 200', methods: READS, headers: { 'if-none-match': 'W/"r2+gzip"' }, current: PAGE, expected: PROCEED },
+    { name: 'the selected coded variant\'s own tag: 304', methods: READS, headers: { 'if-none-match': '"r2+gzip"' }, current: GZIP_SELECTED, expected: NOT_MODIFIED },
+    { name: 'the identity tag when the gzip variant is selected: 200, not a 304 naming "r2+gzip"', methods: READS, headers: { 'if-none-match': '"r2"' }, current: GZIP_SELECTED, expected: PROCEED },
+    { name: 'the identity tag on a write while a coded variant is selected: 412', methods: WRITES, headers: { 'if-none-match': '"r2"' }, current: GZIP_SELECTED, expected: failed('If-None-Match') },
     { name: 'a content-coded variant of the revision: 412 on a write', methods: WRITES, headers: { 'if-none-match': '"r2+gzip"' }, current: PAGE, expected: failed('If-None-Match') },
     { name: 'only stale tags is true', methods: ALL, headers: { 'if-none-match': '"r0", W/"r1"' }, current: PAGE, expected: PROCEED },
     { name: 'a stale comma-holding tag does not match by its halves', methods: READS, headers: { 'if-none-match': '"x,r2"' }, current: PAGE, expected: PROCEED },
@@ -259,6 +268,11 @@ describe('hasWritePrecondition (RFC 6585 §3: can the request protect a write?)'
   for (const [name, headers, expected] of cases) {
     test(name, () => assert.equal(hasWritePrecondition(headers, NOW), expected));
   }
+  test('given a missing representation, If-Unmodified-Since does not count (it has no date to compare, §13.1.4)', () => {
+    assert.equal(hasWritePrecondition({ 'if-unmodified-since': DATE_LATER }, NOW, MISSING), false);
+    assert.equal(hasWritePrecondition({ 'if-unmodified-since': DATE_LATER }, NOW, PAGE), true);
+    assert.equal(hasWritePrecondition({ 'if-none-match': '*' }, NOW, MISSING), true);
+  });
 });
 
 describe('inputs are never mutated', () => {

@@ -10,7 +10,8 @@ export interface CurrentRepresentation {
   readonly etag?: string;
   /**
    * Other tags handed out for the same revision (its content-coded variants, §8.8.3.3).
-   * If-Match and If-None-Match accept them; If-Range does not, because their bytes differ.
+   * If-Match accepts them, and so does If-None-Match on an unsafe method; a read's
+   * If-None-Match and If-Range do not: a 304 names the representation the request selects.
    */
   readonly equivalentEtags?: readonly string[];
   /** Last-Modified, in ms since the epoch. */
@@ -87,10 +88,16 @@ function isSafeRead(method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
-function currentTags(current: CurrentRepresentation): EntityTag[] {
+/** The current revision's tags: the selected representation's, and with `equivalents` every variant's. */
+function currentTags(current: CurrentRepresentation, equivalents: boolean): EntityTag[] {
   if (!current.exists || current.etag === undefined) return [];
-  const tags = [current.etag, ...(current.equivalentEtags ?? [])];
+  const tags = equivalents ? [current.etag, ...(current.equivalentEtags ?? [])] : [current.etag];
   return tags.map((t) => parseEntityTag(t)).filter((t): t is EntityTag => t !== undefined);
+}
+
+/** §13.1.4: a date condition needs a modification date to compare with; without one it is ignored. */
+function hasModificationDate(current: CurrentRepresentation): boolean {
+  return current.exists && current.lastModified !== undefined;
 }
 
 function singleDate(header: HeaderValue, now: number): number | undefined {
@@ -116,25 +123,27 @@ function checkIfMatch(list: EntityTagList | undefined, current: CurrentRepresent
   if (list === undefined) return 'none';
   if (list.kind === 'malformed') return 'false';
   if (list.kind === 'any') return current.exists ? 'true' : 'false';
-  const tags = currentTags(current);
+  const tags = currentTags(current, true);
   return list.tags.some((wanted) => tags.some((have) => strongMatch(wanted, have))) ? 'true' : 'false';
 }
 
-// §13.1.4 If-Unmodified-Since: ignored when not a valid HTTP-date. Without a current
-// representation there is no date to compare, and failing is the safe answer for a write.
+// §13.1.4 If-Unmodified-Since: ignored when not a valid HTTP-date, and "if the resource does
+// not have a modification date available" — a missing page has none.
 function checkIfUnmodifiedSince(header: HeaderValue, current: CurrentRepresentation, now: number): Condition {
   const date = singleDate(header, now);
-  if (date === undefined) return 'none';
-  return current.exists && unmodifiedSince(current, date) ? 'true' : 'false';
+  if (date === undefined || !hasModificationDate(current)) return 'none';
+  return unmodifiedSince(current, date) ? 'true' : 'false';
 }
 
 // §13.1.2 If-None-Match: weak comparison; "*" is false when a current representation exists.
 // A malformed field is ignored on a read, and fails an unsafe method rather than leave it unconditional.
+// On a read only the selected representation's tag counts: the 304 carries that tag, and a cache
+// holding another variant could not use it (RFC 9111 §4.3.4). A write refuses on any variant's tag.
 function checkIfNoneMatch(list: EntityTagList | undefined, current: CurrentRepresentation, method: string): Condition {
   if (list === undefined) return 'none';
   if (list.kind === 'malformed') return isSafeRead(method) ? 'none' : 'false';
   if (list.kind === 'any') return current.exists ? 'false' : 'true';
-  const tags = currentTags(current);
+  const tags = currentTags(current, !isSafeRead(method));
   return list.tags.some((wanted) => tags.some((have) => weakMatch(wanted, have))) ? 'false' : 'true';
 }
 
@@ -165,12 +174,14 @@ function checkIfRange(header: HeaderValue, current: CurrentRepresentation, now: 
 /**
  * RFC 6585 §3: does the request carry a precondition that can protect a write? A valid
  * If-Unmodified-Since counts; an invalid one is ignored (§13.1.4), which leaves the write
- * unconditional. An If-None-Match that lists nothing protects nothing.
+ * unconditional. An If-None-Match that lists nothing protects nothing. Given `current`, an
+ * If-Unmodified-Since counts only when it has a modification date (a missing page has none).
  */
-export function hasWritePrecondition(headers: Readonly<Record<string, HeaderValue>>, now: number = Date.now()): boolean {
+export function hasWritePrecondition(headers: Readonly<Record<string, HeaderValue>>, now: number = Date.now(), current?: CurrentRepresentation): boolean {
   if (headers['if-match'] !== undefined) return true;
   const noneMatch = parseEntityTagList(headers['if-none-match']);
   if (noneMatch && (noneMatch.kind !== 'tags' || noneMatch.tags.length > 0)) return true;
+  if (current !== undefined && !hasModificationDate(current)) return false;
   return singleDate(headers['if-unmodified-since'], now) !== undefined;
 }
 
@@ -191,7 +202,7 @@ export function evaluatePreconditions(
   if (!options.requirePrecondition && isUnconditional(headers)) return PROCEED;
   const now = options.now ?? Date.now();
 
-  if (options.requirePrecondition && !isSafeRead(method) && !hasWritePrecondition(headers, now)) {
+  if (options.requirePrecondition && !isSafeRead(method) && !hasWritePrecondition(headers, now, current)) {
     return { outcome: 'precondition-required' };
   }
 

@@ -2,7 +2,7 @@
 // then let the store compare-and-swap on exactly the revision that decision saw. If the
 // page moved in between, decide again against the new state.
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Decision, evaluatePreconditions } from '../conditional/index.js';
+import { type Decision, evaluatePreconditions, hasWritePrecondition } from '../conditional/index.js';
 import type { PageState, PageStore, WriteResult } from '../storage/store.js';
 import { equivalentEtags } from './content-coding.js';
 import { HttpProblem } from './errors.js';
@@ -42,17 +42,29 @@ function currentOfState(state: PageState) {
   };
 }
 
-function refusal(decision: Exclude<Decision, { outcome: 'proceed' }>, state: PageState): HttpProblem {
-  if (decision.outcome === 'precondition-required') {
-    return new HttpProblem(
-      'precondition-required',
-      'A write must say which version it replaces: send If-Match with the ETag you started from, ' +
-        'If-None-Match: * to create a page that must not exist yet, or If-Unmodified-Since with a valid HTTP-date.',
-      { acceptedHeaders: ['If-Match', 'If-None-Match', 'If-Unmodified-Since'] },
-    );
-  }
+function preconditionRequired(): HttpProblem {
+  return new HttpProblem(
+    'precondition-required',
+    'A write must say which version it replaces: send If-Match with the ETag you started from, ' +
+      'If-None-Match: * to create a page that must not exist yet, or If-Unmodified-Since with a valid HTTP-date ' +
+      '(on a page that exists: a page that does not has no date to compare).',
+    { acceptedHeaders: ['If-Match', 'If-None-Match', 'If-Unmodified-Since'] },
+  );
+}
+
+/**
+ * RFC 6585 §3 decided from the header fields alone, before the body is read, so a client
+ * that sent Expect: 100-continue gets its 428 without uploading the body. (An
+ * If-Unmodified-Since on a page that does not exist is found out later, by conditionalWrite.)
+ */
+export function refuseUnconditionalWrite(headers: IncomingHttpHeaders): void {
+  if (!hasWritePrecondition(headers)) throw preconditionRequired();
+}
+
+function refusal(decision: Exclude<Decision, { outcome: 'proceed' }>, state: PageState, headers: IncomingHttpHeaders): HttpProblem {
+  if (decision.outcome === 'precondition-required') return preconditionRequired();
   if (decision.outcome === 'precondition-failed') {
-    return preconditionFailed(decision.header, decision.malformed, state.exists ? state.etag! : null);
+    return preconditionFailed(decision.header, decision.malformed, state.exists ? state.etag! : null, headers['if-match']);
   }
   // A safe method never reaches the write path, so "not-modified" cannot happen here.
   return new HttpProblem('internal-error', 'Unexpected precondition outcome for a write.');
@@ -87,7 +99,7 @@ export async function conditionalWrite(
       throw new HttpProblem('page-not-found', `There is no page named "${name}" to delete.`);
     }
     if (decision.outcome !== 'proceed') {
-      const problem = refusal(decision, state);
+      const problem = refusal(decision, state, headers);
       throw onRefused ? await onRefused(problem, state) : problem;
     }
     const result = await write(state);

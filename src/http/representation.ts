@@ -2,8 +2,8 @@
 // request's preconditions against metadata only, and loads the body only for a 200/206.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import parseRange from 'range-parser';
-import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate } from '../conditional/index.js';
+import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate, type HeaderValue, parseEntityTagList } from '../conditional/index.js';
+import { parseByteRange } from './byte-range.js';
 import { cachedCodedBody, type Coding, encodeBody, equivalentEtags, negotiateCoding, variantTag } from './content-coding.js';
 import { HttpProblem } from './errors.js';
 
@@ -31,13 +31,39 @@ export function currentOf(rep: Pick<Representation, 'etag' | 'lastModified' | 'l
   };
 }
 
-export function preconditionFailed(header: string, malformed: boolean, currentEtag: string | null): HttpProblem {
+/**
+ * The 412 of a failed precondition. `ifMatch` is the request's If-Match: when it names the
+ * current revision only in weak form, a proxy weakened the tag, and the detail says so.
+ */
+export function preconditionFailed(header: string, malformed: boolean, currentEtag: string | null, ifMatch?: HeaderValue): HttpProblem {
+  const weakened = header === 'If-Match' && currentEtag !== null ? weakenedCurrentTag(ifMatch, currentEtag) : undefined;
   const detail = malformed
     ? `${header} is not a valid entity-tag list (tags are quoted, e.g. "abc" or W/"abc"), so it cannot be satisfied.`
     : currentEtag === null
       ? `${header} did not hold: the page does not exist.`
-      : `${header} did not hold: the page has changed since the version the request names.`;
+      : weakened !== undefined
+        ? weakenedTagDetail(weakened)
+        : `${header} did not hold: the page has changed since the version the request names.`;
   return new HttpProblem('precondition-failed', detail, { currentEtag }, currentEtag === null ? {} : { etag: currentEtag });
+}
+
+/** The current revision's tag (any coding's) that If-Match lists only as W/"…", as nginx's gzip and Varnish rewrite it. */
+export function weakenedCurrentTag(ifMatch: HeaderValue, currentEtag: string): string | undefined {
+  const list = parseEntityTagList(ifMatch);
+  if (list?.kind !== 'tags') return undefined;
+  const current = [currentEtag, ...equivalentEtags(currentEtag)];
+  return list.tags.find((tag) => tag.weak && current.includes(tag.opaque))?.opaque;
+}
+
+function weakenedTagDetail(tag: string): string {
+  return (
+    `If-Match names W/${tag}, the weak form of the current revision's ETag ${tag}. midair sent it strong; ` +
+    'a proxy between you and midair weakened it (nginx does when its gzip compresses a response, Varnish when it ' +
+    'gunzips one for a client without gzip), and a weak tag never satisfies If-Match (RFC 9110 §13.1.1), so nothing ' +
+    'was written. Fix the proxy: in nginx, "gzip off;" in the location that proxies midair (midair compresses by ' +
+    'itself); in Varnish, start varnishd with "-p http_gzip_support=off" so it keeps each coding as its own variant. ' +
+    'Until then, send If-Match with the tag unweakened.'
+  );
 }
 
 /**
@@ -65,8 +91,10 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
     reply.code(304).send();
     return undefined;
   }
-  if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag);
-  if (rep.lastModified !== undefined) reply.header('last-modified', httpDateOf(rep.lastModified));
+  if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag, headers['if-match']);
+  // A date another revision shares cannot tell them apart (§8.8.2.2): date-only clients
+  // (curl -z, wget -N) would keep the older text, so there is no Last-Modified until it can.
+  if (rep.lastModified !== undefined && !rep.lastModifiedIsWeak) reply.header('last-modified', httpDateOf(rep.lastModified));
   return sendBody(request, reply, rep, coding, etag, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
 }
 
@@ -100,16 +128,16 @@ function sendFromIdentity(request: FastifyRequest, reply: FastifyReply, rep: Rep
   // HEAD reports the length a GET would send; for a coded variant that means coding it.
   if (request.method === 'HEAD') return reply.header('content-length', encodeBody(identity, coding, rep.etag).length).send();
   if (honourRange) {
-    const ranges = parseRange(identity.length, String(request.headers.range));
-    if (ranges === -1) {
+    const ranges = parseByteRange(String(request.headers.range), identity.length);
+    if (ranges.kind === 'unsatisfiable') {
       throw new HttpProblem('range-not-satisfiable', `No byte of the range lies within the ${identity.length} bytes of the representation.`, {}, {
         'content-range': `bytes */${identity.length}`,
       });
     }
-    // One range is served as 206; a malformed Range (-2) or several ranges get the full 200,
-    // which §14.2 allows (a server may ignore Range).
-    if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
-      const { start, end } = ranges[0]!;
+    // One range is served as 206; another unit, an invalid set or several ranges get the
+    // full 200, which §14.2 allows (a server may ignore Range).
+    if (ranges.kind === 'one') {
+      const { start, end } = ranges.range;
       reply.header('content-range', `bytes ${start}-${end}/${identity.length}`);
       return reply.code(206).send(identity.subarray(start, end + 1));
     }

@@ -10,6 +10,7 @@ import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
 import { jsonRepresentation } from './json-representation.js';
 import { sendProblem, toProblem } from './problem-response.js';
+import { installRequestIntake } from './request-intake.js';
 import { documentHeaders } from './schemas.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
@@ -74,6 +75,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       sendProblem(reply, new HttpProblem('bad-request', error.message), request.url);
     },
   });
+
+  // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
+  installRequestIntake(app.server);
 
   // Without a Fastify logger app.log logs nothing; midair's own warnings and errors still go to its logger.
   if (!verbose) app.log = log;

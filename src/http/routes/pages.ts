@@ -5,7 +5,7 @@ import { findRevisionByEtag } from '../../merge/index.js';
 import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
 import { equivalentEtags } from '../content-coding.js';
-import { conditionalWrite, type Writer } from '../conditional-write.js';
+import { conditionalWrite, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
 import { parseEditSummary } from '../edit-summary.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
@@ -87,7 +87,9 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
       onRefused: (problem, state) => withMergeProposal(store, work, name, problem, state, request.headers['if-match'], content),
       protectedRefusal: by.protectedRefusal,
     });
-    reply.header('etag', after.etag!).header('last-modified', formatHttpDate(after.lastModified));
+    reply.header('etag', after.etag!);
+    // Like a read's (representation.ts): no Last-Modified while another revision shares its second.
+    if (!after.lastModifiedIsWeak) reply.header('last-modified', formatHttpDate(after.lastModified));
     if (!before.exists) reply.code(201).header('location', pageUrl(name));
     return reply.type('application/json; charset=utf-8').send(writtenBody(after));
   }
@@ -131,6 +133,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
         if (!isPageMediaType(request.headers['content-type'])) {
           throw new HttpProblem('unsupported-media-type', 'A page body must be text/markdown or text/plain in UTF-8.');
         }
+        refuseUnconditionalWrite(request.headers);
       },
       handler: putPage,
     },
