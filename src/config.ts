@@ -56,6 +56,8 @@ export interface Config {
   readonly maxPageStreams: number;
   /** Event streams open at once from one client address (per process). */
   readonly maxStreamsPerClient: number;
+  /** PUBLIC_URL: the site's own origins as users reach it; requests naming other hosts get 421. */
+  readonly publicOrigins?: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +88,7 @@ export const USAGE = `Usage: npm start -- [options]
   --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
   --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
   --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
+  --public-url URL  PUBLIC_URL    the site's origin(s) as users reach it, comma-separated (default: loopback names)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -177,6 +180,24 @@ export function isLoopbackHost(host: string): boolean {
   return /^::ffff:127\./.test(bare);
 }
 
+/** PUBLIC_URL: "https://wiki.example.com, http://host:8080" -> their origins. */
+function publicOrigins(text: string | undefined): { publicOrigins?: readonly string[] } {
+  if (text === undefined || text.trim() === '') return {};
+  const origins = text.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new ConfigError(`PUBLIC_URL: "${item}" is not a URL (e.g. https://wiki.example.com or http://host:8080)`);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw new ConfigError(`PUBLIC_URL: "${item}" must be an http:// or https:// origin, without a path (midair serves from /)`);
+    }
+    return url.origin;
+  });
+  return { publicOrigins: origins };
+}
+
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
   if (url === undefined || url === '') return {};
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${url}"`);
@@ -211,6 +232,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'render-timeout': { type: 'string' },
         'max-page-streams': { type: 'string' },
         'max-streams-per-client': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -257,5 +279,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     renderTimeout: parseCount('render timeout', values['render-timeout'] ?? env['RENDER_TIMEOUT'] ?? '3000', 10, 600_000),
     maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
     maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
+    ...publicOrigins(values['public-url'] ?? env['PUBLIC_URL']),
   };
 }

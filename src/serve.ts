@@ -26,7 +26,9 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
       loginRateLimit: config.loginRateLimit,
       loginAddressRateLimit: config.loginAddressRateLimit,
       writeRateLimit: config.writeRateLimit,
+      publicOrigins: config.publicOrigins ?? [],
     },
+    hosts: { listenHost: config.host, publicOrigins: config.publicOrigins ?? [] },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
   });
   const address = await app.listen({ port: config.port, host: config.host });

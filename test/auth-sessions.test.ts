@@ -235,7 +235,8 @@ describe('behind an HTTPS proxy', () => {
   let plain: RunningServer;
   before(async () => {
     [trusting, plain] = await Promise.all([
-      startWithUsers(['--auth', 'accounts', '--trust-proxy', '127.0.0.1'], [['hal', 'editor']]),
+      // The forwarded host is a public name: PUBLIC_URL says it is ours (else 421, test/hosts.test.ts).
+      startWithUsers(['--auth', 'accounts', '--trust-proxy', '127.0.0.1', '--public-url', 'https://wiki.example.org'], [['hal', 'editor']]),
       startWithUsers(['--auth', 'accounts'], [['hal', 'editor']]),
     ]);
   });

@@ -15,7 +15,8 @@ import { ANONYMOUS, authorOf, type Principal, principalOf } from './principal.js
 import { createLimit, type Limit } from './rate-limits.js';
 import { type Gatekeeper, type Guard, guardEveryRoute, guardHook } from './guards.js';
 import { routeAccess } from './route-access.js';
-import { requestSource } from './same-origin.js';
+import { originMismatch, requestSource } from './same-origin.js';
+import { hostName, isLoopbackName } from '../http/host-check.js';
 import { hardenAsNonDocument } from '../http/security-headers.js';
 import { clearSessionCookie, sendSessionCookie, sessionIdOf } from './session-cookie.js';
 import { Sessions } from './sessions.js';
@@ -31,6 +32,8 @@ export interface AuthOptions {
   readonly loginRateLimit?: RateLimitSetting | null;
   readonly loginAddressRateLimit?: RateLimitSetting | null;
   readonly writeRateLimit?: RateLimitSetting | null;
+  /** PUBLIC_URL: the site's own origins; unset, the origin is taken from the request's Host. */
+  readonly publicOrigins?: readonly string[];
 }
 
 /** What the routes that sign in, out and manage tokens need. */
@@ -81,8 +84,14 @@ function pageNameOf(request: FastifyRequest): string | undefined {
   }
 }
 
-function ownOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/**
+ * The origins our own pages have. PUBLIC_URL names them, so a proxy's Host does not matter; a
+ * loopback name stays ours too (an admin on the machine itself, or a tunnel).
+ */
+function ownOrigins(request: FastifyRequest, publicOrigins: readonly string[]): readonly string[] {
+  const reached = `${request.protocol}://${request.host}`;
+  if (publicOrigins.length === 0) return [reached];
+  return isLoopbackName(hostName(request.host)) ? [...publicOrigins, reached] : publicOrigins;
 }
 
 export async function installAuth(app: FastifyInstance, options: AuthOptions): Promise<Auth> {
@@ -118,18 +127,19 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
 
   function checkSource(request: FastifyRequest, principal: Principal): void {
     if (principal.kind === 'token') return; // a page cannot make a browser send our bearer token
-    const source = requestSource(request.headers, ownOrigin(request));
+    const own = ownOrigins(request, options.publicOrigins ?? []);
+    const source = requestSource(request.headers, own);
     if (source === 'same-origin') return;
     // Anonymous requests from non-browsers carry neither header; a session's writes must prove their origin.
     if (source === 'unknown' && principal.kind === 'anonymous') return;
-    const hint = request.protocol === 'http' && /^https:/i.test(String(request.headers.origin ?? ''))
-      ? ' If midair runs behind an HTTPS proxy, set TRUST_PROXY so that it knows its own origin.'
-      : '';
+    const mismatch = own.map((origin) => originMismatch(request.headers, origin)).find((text) => text !== undefined);
     throw new HttpProblem(
       'csrf-rejected',
       source === 'unknown'
-        ? `A change made with a session cookie must come from this wiki's own pages (the browser sends Origin or Sec-Fetch-Site); scripts should use an API token.${hint}`
-        : `This change comes from another site, so it was refused (cross-site request forgery protection).${hint}`,
+        ? "A change made with a session cookie must come from this wiki's own pages (the browser sends Origin or Sec-Fetch-Site); scripts should use an API token."
+        : mismatch === undefined
+          ? 'This change comes from another site, so it was refused (cross-site request forgery protection).'
+          : `This change does not come from what midair takes to be its own origin, so it was refused (cross-site request forgery protection). ${mismatch}`,
     );
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeOrigin, type RequestSource, requestSource } from './same-origin.js';
+import { normalizeOrigin, originMismatch, type RequestSource, requestSource } from './same-origin.js';
 
 const OWN = 'http://127.0.0.1:3000';
 
@@ -24,7 +24,7 @@ const CASES: [string, Record<string, string | string[]>, RequestSource][] = [
 
 for (const [name, headers, expected] of CASES) {
   test(`request source: ${name}`, () => {
-    assert.equal(requestSource(headers, OWN), expected);
+    assert.equal(requestSource(headers, [OWN]), expected);
   });
 }
 
@@ -33,5 +33,31 @@ test('origins compare without their default port', () => {
   assert.equal(normalizeOrigin('http://wiki.example:80'), 'http://wiki.example');
   assert.equal(normalizeOrigin('http://wiki.example:8080'), 'http://wiki.example:8080');
   assert.equal(normalizeOrigin('ftp://wiki.example'), undefined);
-  assert.equal(requestSource({ origin: 'https://wiki.example' }, 'https://wiki.example:443'), 'same-origin');
+  assert.equal(requestSource({ origin: 'https://wiki.example' }, ['https://wiki.example:443']), 'same-origin');
 });
+
+test('any of several own origins (PUBLIC_URL and a loopback name) is ours', () => {
+  const own = ['https://wiki.example', OWN];
+  assert.equal(requestSource({ origin: 'https://wiki.example' }, own), 'same-origin');
+  assert.equal(requestSource({ origin: OWN }, own), 'same-origin');
+  assert.equal(requestSource({ origin: 'https://evil.example' }, own), 'cross-origin');
+  assert.equal(requestSource({ origin: 'https://wiki.example' }, []), 'cross-origin');
+});
+
+const MISMATCHES: [string, Record<string, string>, string, RegExp | undefined][] = [
+  ['a port dropped by a proxy', { origin: 'http://wiki.example:8080' }, 'http://wiki.example', /differ in port.*\$http_host/],
+  ['a port the page has and Host lacks, the other way round', { origin: 'http://127.0.0.1' }, 'http://127.0.0.1:3000', /differ in port/],
+  ['https at the proxy, http to midair', { origin: 'https://wiki.example' }, 'http://wiki.example', /TRUST_PROXY/],
+  ['the browser says same-origin but the host differs', { origin: 'http://wiki.example', 'sec-fetch-site': 'same-origin' }, 'http://midair', /same-origin.*\$http_host/],
+  ['another site', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }, 'http://wiki.example', undefined],
+  ['another host, no Sec-Fetch-Site', { origin: 'http://evil.example' }, 'http://wiki.example', undefined],
+  ['no Origin', { 'sec-fetch-site': 'same-origin' }, 'http://wiki.example', undefined],
+];
+
+for (const [name, headers, own, expected] of MISMATCHES) {
+  test(`origin mismatch hint: ${name}`, () => {
+    const hint = originMismatch(headers, own);
+    if (expected === undefined) assert.equal(hint, undefined);
+    else assert.match(hint ?? '', expected);
+  });
+}

@@ -27,12 +27,40 @@ function single(value: string | string[] | undefined): string | undefined {
  * Where the request comes from, as far as the browser said. Any sign of another origin wins;
  * `unknown` means neither header was sent (not a browser, or a very old one).
  */
-export function requestSource(headers: IncomingHttpHeaders, ownOrigin: string): RequestSource {
+export function requestSource(headers: IncomingHttpHeaders, ownOrigins: readonly string[]): RequestSource {
   const site = single(headers['sec-fetch-site'])?.trim().toLowerCase();
   const origin = single(headers.origin)?.trim();
   if (site === undefined && origin === undefined) return 'unknown';
   if (site !== undefined && site !== 'same-origin') return 'cross-origin';
   // "null" is the opaque origin of sandboxed frames, data: URLs and some redirects.
-  if (origin !== undefined && normalizeOrigin(origin) !== normalizeOrigin(ownOrigin)) return 'cross-origin';
+  if (origin !== undefined) {
+    const normalized = normalizeOrigin(origin);
+    if (normalized === undefined || !ownOrigins.some((own) => normalizeOrigin(own) === normalized)) return 'cross-origin';
+  }
   return 'same-origin';
+}
+
+/**
+ * When a refused Origin looks like our own site seen through a misconfigured proxy, what went
+ * wrong and how to fix it; undefined when it looks like another site.
+ */
+export function originMismatch(headers: IncomingHttpHeaders, ownOrigin: string): string | undefined {
+  const origin = normalizeOrigin(single(headers.origin)?.trim() ?? '');
+  const here = normalizeOrigin(ownOrigin);
+  if (origin === undefined || here === undefined) return undefined;
+  const page = new URL(origin);
+  const ours = new URL(here);
+  const fix = `or list ${origin} in PUBLIC_URL if users reach the wiki there.`;
+  // Any https page against an http midair: most likely a TLS proxy midair does not trust.
+  if (page.protocol === 'https:' && ours.protocol === 'http:') {
+    return `The page is https but midair takes its own origin to be ${here}: behind an HTTPS proxy, set TRUST_PROXY so that it believes X-Forwarded-Proto, ${fix}`;
+  }
+  if (page.hostname === ours.hostname && page.protocol === ours.protocol) {
+    return `The page's origin ${origin} and midair's own origin ${here} differ in port: a proxy in front of midair dropped the port from Host (nginx: proxy_set_header Host $http_host, not $host), ${fix}`;
+  }
+  // The browser itself says same-origin, so the name midair was given is not the one users see.
+  if (single(headers['sec-fetch-site'])?.trim().toLowerCase() === 'same-origin') {
+    return `The browser calls this request same-origin, but its origin ${origin} is not midair's own origin ${here}: a proxy did not pass the Host on (nginx: proxy_set_header Host $http_host), ${fix}`;
+  }
+  return undefined;
 }

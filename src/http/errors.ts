@@ -19,6 +19,7 @@ export const PROBLEMS = {
   'payload-too-large': { status: 413, title: 'The body is larger than the server accepts' },
   'unsupported-media-type': { status: 415, title: 'The body has a media type the resource does not accept' },
   'range-not-satisfiable': { status: 416, title: 'The range lies outside the representation' },
+  'misdirected-request': { status: 421, title: 'This server does not answer for that host' },
   'precondition-required': { status: 428, title: 'This request must be conditional' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   'too-many-streams': { status: 429, title: 'Too many open event streams' },

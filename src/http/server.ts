@@ -8,6 +8,7 @@ import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
 import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
+import { type HostSettings, installHostCheck } from './host-check.js';
 import { jsonRepresentation } from './json-representation.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   readonly work?: WorkPoolOptions;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;
+  /** The listen address and PUBLIC_URL: which Host names are ours (default: loopback names only). */
+  readonly hosts?: HostSettings;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -81,6 +84,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   // Without a Fastify logger app.log logs nothing; midair's own warnings and errors still go to its logger.
   if (!verbose) app.log = log;
+  // DNS rebinding: a Host that is not ours gets 421 before auth, routing or the body (host-check.ts).
+  installHostCheck(app, options.hosts ?? { listenHost: '127.0.0.1', publicOrigins: [] });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
