@@ -132,7 +132,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
     if (source === 'same-origin') return;
     // Anonymous requests from non-browsers carry neither header; a session's writes must prove their origin.
     if (source === 'unknown' && principal.kind === 'anonymous') return;
-    const mismatch = own.map((origin) => originMismatch(request.headers, origin)).find((text) => text !== undefined);
+    const mismatch = originMismatch(request.headers, own);
     throw new HttpProblem(
       'csrf-rejected',
       source === 'unknown'

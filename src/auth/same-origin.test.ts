@@ -56,8 +56,15 @@ const MISMATCHES: [string, Record<string, string>, string, RegExp | undefined][]
 
 for (const [name, headers, own, expected] of MISMATCHES) {
   test(`origin mismatch hint: ${name}`, () => {
-    const hint = originMismatch(headers, own);
+    const hint = originMismatch(headers, [own]);
     if (expected === undefined) assert.equal(hint, undefined);
     else assert.match(hint ?? '', expected);
   });
 }
+
+test('origin mismatch hint: among several own origins, the one on the same host is named', () => {
+  const hint = originMismatch({ origin: 'http://127.0.0.1:8080', 'sec-fetch-site': 'same-origin' }, ['http://wiki.example', 'http://127.0.0.1']);
+  assert.match(hint ?? '', /differ in port.*http:\/\/127\.0\.0\.1\b/);
+  // An https PUBLIC_URL already says the site is https: no TRUST_PROXY hint then.
+  assert.doesNotMatch(originMismatch({ origin: 'https://evil.example' }, ['https://wiki.example', 'http://127.0.0.1']) ?? '', /TRUST_PROXY/);
+});

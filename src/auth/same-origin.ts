@@ -42,25 +42,27 @@ export function requestSource(headers: IncomingHttpHeaders, ownOrigins: readonly
 
 /**
  * When a refused Origin looks like our own site seen through a misconfigured proxy, what went
- * wrong and how to fix it; undefined when it looks like another site.
+ * wrong and how to fix it; undefined when it looks like another site. The closest of our own
+ * origins is named: same host first.
  */
-export function originMismatch(headers: IncomingHttpHeaders, ownOrigin: string): string | undefined {
+export function originMismatch(headers: IncomingHttpHeaders, ownOrigins: readonly string[]): string | undefined {
   const origin = normalizeOrigin(single(headers.origin)?.trim() ?? '');
-  const here = normalizeOrigin(ownOrigin);
-  if (origin === undefined || here === undefined) return undefined;
+  const ours = ownOrigins.map(normalizeOrigin).filter((own) => own !== undefined).map((own) => new URL(own));
+  if (origin === undefined || ours.length === 0) return undefined;
   const page = new URL(origin);
-  const ours = new URL(here);
   const fix = `or list ${origin} in PUBLIC_URL if users reach the wiki there.`;
   // Any https page against an http midair: most likely a TLS proxy midair does not trust.
-  if (page.protocol === 'https:' && ours.protocol === 'http:') {
-    return `The page is https but midair takes its own origin to be ${here}: behind an HTTPS proxy, set TRUST_PROXY so that it believes X-Forwarded-Proto, ${fix}`;
+  const plain = ours.find((own) => own.protocol === 'http:');
+  if (page.protocol === 'https:' && plain && !ours.some((own) => own.protocol === 'https:')) {
+    return `The page is https but midair takes its own origin to be ${plain.origin}: behind an HTTPS proxy, set TRUST_PROXY so that it believes X-Forwarded-Proto, ${fix}`;
   }
-  if (page.hostname === ours.hostname && page.protocol === ours.protocol) {
-    return `The page's origin ${origin} and midair's own origin ${here} differ in port: a proxy in front of midair dropped the port from Host (nginx: proxy_set_header Host $http_host, not $host), ${fix}`;
+  const samePlace = ours.find((own) => own.hostname === page.hostname && own.protocol === page.protocol);
+  if (samePlace) {
+    return `The page's origin ${origin} and midair's own origin ${samePlace.origin} differ in port: a proxy in front of midair dropped the port from Host (nginx: proxy_set_header Host $http_host, not $host), ${fix}`;
   }
   // The browser itself says same-origin, so the name midair was given is not the one users see.
   if (single(headers['sec-fetch-site'])?.trim().toLowerCase() === 'same-origin') {
-    return `The browser calls this request same-origin, but its origin ${origin} is not midair's own origin ${here}: a proxy did not pass the Host on (nginx: proxy_set_header Host $http_host), ${fix}`;
+    return `The browser calls this request same-origin, but its origin ${origin} is not midair's own origin (${ours.map((own) => own.origin).join(', ')}): a proxy did not pass the Host on (nginx: proxy_set_header Host $http_host), ${fix}`;
   }
   return undefined;
 }
