@@ -120,3 +120,12 @@ test('event stream caps: flags win over variables, and zero or words are refused
   assert.throws(() => readConfig(['--max-page-streams', '0'], {}), (e: unknown) => e instanceof ConfigError && /MAX_PAGE_STREAMS/.test(e.message));
   assert.throws(() => readConfig([], { MAX_STREAMS_PER_CLIENT: 'many' }), ConfigError);
 });
+
+test('PUBLIC_URL: origins without default ports; a path, credentials or another scheme is refused', () => {
+  const config = readConfig(['--public-url', 'https://Wiki.Example.com:443/, http://host:8080'], {}) as { publicOrigins?: readonly string[] };
+  assert.deepEqual(config.publicOrigins, ['https://wiki.example.com', 'http://host:8080']);
+  assert.deepEqual((readConfig([], { PUBLIC_URL: 'http://lan-wiki' }) as { publicOrigins?: readonly string[] }).publicOrigins, ['http://lan-wiki']);
+  for (const bad of ['wiki.example.com', 'https://wiki.example.com/wiki', 'ftp://wiki.example.com', 'https://u:p@wiki.example.com']) {
+    assert.throws(() => readConfig(['--public-url', bad], {}), ConfigError, bad);
+  }
+});
