@@ -141,7 +141,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
 
   async function savePage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
-    const body = formBody(request.body);
+    const body = formBody(request);
     const content = normalizeNewlines(field(body, 'content') ?? '');
     if (Buffer.byteLength(content, 'utf8') > context.maxPageBytes) {
       throw new HttpProblem('payload-too-large', `A page has at most ${context.maxPageBytes} bytes; nothing was saved.`);
