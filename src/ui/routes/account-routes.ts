@@ -128,8 +128,11 @@ export function registerAccountRoutes(app: FastifyInstance, { auth, resources }:
     await accounts.updateUser(user.name, { passwordHash: await hashPassword(password) });
     // Every other session ends; this one continues under a new id.
     await accounts.removeSessionsOf(user.id);
+    // A ticked box sends the field, an unticked one nothing: the form decides the default.
+    const revoked = field(body, 'revokeTokens') === '1' ? await accounts.removeTokensOf(user.id) : undefined;
     await auth.startSession(request, reply, user);
-    return accountPage(request, reply, { notice: 'Your password is changed, and your other sessions are signed out.' });
+    const tokens = revoked === undefined ? '' : revoked === 0 ? ' You had no API tokens to revoke.' : ` Your ${revoked} API token${revoked === 1 ? ' is' : 's are'} revoked.`;
+    return accountPage(request, reply, { notice: `Your password is changed, and your other sessions are signed out.${tokens}` });
   }
 
   const hide = { hide: true };
