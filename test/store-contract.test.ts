@@ -473,8 +473,9 @@ const CONTRACT: readonly ContractCase[] = [
     name: 'list is in binary code-point order, pages with limit and after, and leaves out deleted pages',
     async run(backing) {
       const store = await backing.open();
-      // U+FF01 sorts before U+1F600 by code point, after it by UTF-16 code unit.
-      const names = ['Zebra', 'apple', 'Apple', 'Ä', '\uFF01 bang', '😀 smile', '中文', 'a b', 'a-b', 'ab', '~'];
+      // U+FF01 sorts before U+1F600 by code point, after it by UTF-16 code unit. (No two names
+      // differ by case alone: that would be a look-alike.)
+      const names = ['Zebra', 'apple', 'Apricot', 'Ä', '\uFF01 bang', '😀 smile', '中文', 'a b', 'a-b', 'ab', '~'];
       for (const name of names) committed(await store.put(name, `content of ${name}`, 0, by('create')));
       committed(await store.put('Deleted', 'x', 0, by('create')));
       committed(await store.delete('Deleted', 1, by('delete')));
@@ -909,6 +910,48 @@ const CONTRACT: readonly ContractCase[] = [
       await check(store);
       // Another instance (another process) reads the compacted rows alike.
       await check(await backing.open());
+    },
+  },
+  {
+    name: 'a creation whose name only looks like an existing page (case, NFKC, invisible characters) is refused, naming it',
+    async run(backing) {
+      const store = await backing.open();
+      const { events, stop } = collect(store);
+      committed(await store.put('Foo', 'foo\n', 0, by('made')));
+      for (const lookalike of ['foo', 'FOO', '\uFF26\uFF4F\uFF4F', 'Fo\u200Bo', '\u202EFoo']) {
+        assert.deepEqual(await store.put(lookalike, 'twin\n', 0, by('twin')), { ok: false, reason: 'lookalike', existing: 'Foo' }, JSON.stringify(lookalike));
+        assert.equal((await store.head(lookalike)).revision, 0, 'nothing was written');
+      }
+      committed(await store.put('Straße', 's\n', 0, by('made')));
+      assert.deepEqual(await store.put('STRASSE', 's\n', 0, by('twin')), { ok: false, reason: 'lookalike', existing: 'Straße' });
+      // The name itself taken is a plain conflict; the page itself is still edited as ever.
+      assertConflict(await store.put('Foo', 'again\n', 0, by('again')));
+      committed(await store.put('Foo', 'edited\n', 1, by('edited')));
+      // A deleted page keeps its name: re-creating it works, a look-alike of it is still refused.
+      committed(await store.delete('Foo', 2, by('gone')));
+      assert.deepEqual(await store.put('foo', 'twin\n', 0, by('twin')), { ok: false, reason: 'lookalike', existing: 'Foo' });
+      assert.equal(committed(await store.put('Foo', 'back\n', 3, by('back'))).revision, 4);
+      committed(await store.put('Food', 'different\n', 0, by('other')));
+      await waitFor(() => events.length >= 6, 'the six commits');
+      stop();
+      assert.deepEqual(events.map((e) => e.name), ['Foo', 'Straße', 'Foo', 'Foo', 'Foo', 'Food'], 'a refused creation is no change');
+    },
+  },
+  {
+    name: 'concurrent creations of look-alike names, in one instance and across two: exactly one commits',
+    async run(backing) {
+      const [a, b] = [await backing.open(), await backing.open()];
+      for (let round = 0; round < 8; round++) {
+        const names = [`Race${round}`, `race${round}`, `RACE${round}`, `\uFF32ace${round}`];
+        const results = await Promise.all(names.map((name, i) => (i % 2 === 0 ? a : b).put(name, `${name}\n`, 0, by('race'))));
+        const winners = results.flatMap((r, i) => (r.ok ? [names[i]!] : []));
+        assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(results)}`);
+        for (const result of results) {
+          if (!result.ok) assert.deepEqual(result, { ok: false, reason: 'lookalike', existing: winners[0] });
+        }
+        const existing = await a.existingPages(names);
+        assert.deepEqual([...existing], winners);
+      }
     },
   },
 ];

@@ -22,6 +22,7 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   user disable NAME | user enable NAME          stop or allow sign-in (disabling ends the user's sessions;
                                                 their tokens are refused while disabled)
   user reset-password NAME                      set a new password; ends the user's sessions
+                                                and revokes their API tokens
   user sign-out NAME                            end every session of the user
   user remove NAME                              delete the user, their sessions and tokens (their
                                                 revisions keep their name; prefer disable)
@@ -134,8 +135,10 @@ async function run(accounts: AccountStore, args: string[], force: boolean, roleO
       const name = userName(rest[0]);
       await existing(accounts, name);
       const user = changed(await accounts.updateUser(name, { passwordHash: await newPasswordHash(name) }), name);
+      // Whoever knew the old password may have made a token with it: a reset revokes them too.
       const ended = await accounts.removeSessionsOf(user.id);
-      io.out(`Set a new password for ${user.name}; ended ${ended} session(s).`);
+      const revoked = await accounts.removeTokensOf(user.id);
+      io.out(`Set a new password for ${user.name}; ended ${ended} session(s) and revoked ${revoked} API token(s).`);
       return;
     }
     case 'user sign-out': {

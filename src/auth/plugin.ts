@@ -84,6 +84,12 @@ function pageNameOf(request: FastifyRequest): string | undefined {
   }
 }
 
+/** The name a sign-in form gives; the route has refused a repeated field (form-body.ts) before this counts. */
+function signInName(request: FastifyRequest): string {
+  const name = (request.body as { username?: unknown } | undefined)?.username;
+  return typeof name === 'string' ? name : '';
+}
+
 /**
  * The origins our own pages have. PUBLIC_URL names them, so a proxy's Host does not matter; a
  * loopback name stays ours too (an admin on the machine itself, or a tunnel).
@@ -104,7 +110,7 @@ export async function installAuth(app: FastifyInstance, options: AuthOptions): P
   const tokens = accounts && new ApiTokens(accounts);
 
   const perAddress = createLimit(app, options.loginAddressRateLimit ?? null, (r) => `address:${r.ip}`, 'Too many sign-in attempts from your address.');
-  const perAccount = createLimit(app, options.loginRateLimit ?? null, (r) => `account:${normalizeUserName(String((r.body as { username?: unknown } | undefined)?.username ?? ''))}`, 'Too many failed sign-ins for this account.');
+  const perAccount = createLimit(app, options.loginRateLimit ?? null, (r) => `account:${normalizeUserName(signInName(r))}`, 'Too many failed sign-ins for this account.');
   const writes: Limit = createLimit(app, options.writeRateLimit ?? null, (r) => `user:${(principalOf(r) as { user?: User }).user?.id ?? r.ip}`, 'Too many changes in a short time.');
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {

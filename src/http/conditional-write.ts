@@ -33,6 +33,15 @@ function protectedPage(name: string): HttpProblem {
   return new HttpProblem('page-protected', `The page "${name}" is protected: only admins may edit it.`);
 }
 
+/** A creation refused because `existing` looks like `name` (src/storage/page-name-key.ts). */
+function lookalikeName(name: string, existing: string): HttpProblem {
+  return new HttpProblem(
+    'page-name-lookalike',
+    `"${name}" differs from the page name "${existing}" only by case, compatibility form (such as full-width letters) or invisible characters, so readers would take one for the other; edit "${existing}" instead (if it was deleted, re-create it under that name).`,
+    { existing },
+  );
+}
+
 function currentOfState(state: PageState) {
   return {
     exists: state.exists,
@@ -105,6 +114,7 @@ export async function conditionalWrite(
     const result = await write(state);
     if (result.ok) return { before: state, after: result.state };
     if (result.reason === 'protected') throw protectedRefusal?.() ?? protectedPage(name);
+    if (result.reason === 'lookalike') throw lookalikeName(name, result.existing);
     if (attempt >= MAX_ATTEMPTS) {
       const latest = await store.head(name);
       const etag = latest.exists ? latest.etag! : null;

@@ -27,6 +27,7 @@ export const PROBLEMS = {
   'internal-error': { status: 500, title: 'The server failed to handle the request' },
   'store-unavailable': { status: 503, title: 'The page store is unavailable' },
   'server-busy': { status: 503, title: 'The server is too busy to format this now' },
+  'page-name-lookalike': { status: 409, title: 'A page with a look-alike name exists' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

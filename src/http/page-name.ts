@@ -1,18 +1,24 @@
+import { INVISIBLE_NAME_CHARACTERS } from '../storage/page-name-key.js';
 import { HttpProblem } from './errors.js';
 
 export const MAX_PAGE_NAME_LENGTH = 255;
 
 // Control characters (C0, DEL, C1) and the line/paragraph separators.
 const FORBIDDEN = /[\p{Cc}\u2028\u2029]/u;
+// Zero-width and bidirectional controls: invisible, so the name would look like another one.
+const INVISIBLE = new RegExp(INVISIBLE_NAME_CHARACTERS.source, 'u');
 
 /**
  * A page name: 1 to 255 Unicode characters after NFC normalisation, no "/", no control
- * characters, no leading or trailing white space. Fastify has already percent-decoded it.
+ * characters, no zero-width or bidirectional controls, no leading or trailing white space, and
+ * not "." or ".." (a link to those resolves to another path, RFC 3986 §5.2.4). Fastify has
+ * already percent-decoded it.
  */
 // Printable ASCII without "/" is already NFC and needs no further checks but its ends and length.
 const PLAIN_ASCII = /^[\x21-\x2e\x30-\x7e](?:[\x20-\x2e\x30-\x7e]{0,253}[\x21-\x2e\x30-\x7e])?$/;
 
 export function parsePageName(decoded: string): string {
+  if (decoded === '.' || decoded === '..') throw new HttpProblem('bad-page-name', `A page cannot be named "${decoded}": no link could reach it.`);
   if (PLAIN_ASCII.test(decoded)) return decoded;
   const name = decoded.normalize('NFC');
   const length = [...name].length;
@@ -22,6 +28,7 @@ export function parsePageName(decoded: string): string {
   }
   if (name.includes('/')) throw new HttpProblem('bad-page-name', 'A page name cannot contain "/".');
   if (FORBIDDEN.test(name)) throw new HttpProblem('bad-page-name', 'A page name cannot contain control characters.');
+  if (INVISIBLE.test(name)) throw new HttpProblem('bad-page-name', 'A page name cannot contain zero-width or bidirectional control characters.');
   if (name.trim() !== name) throw new HttpProblem('bad-page-name', 'A page name cannot begin or end with white space.');
   if (name.includes('\uFFFD')) throw new HttpProblem('bad-page-name', 'The page name is not valid percent-encoded UTF-8.');
   return name;

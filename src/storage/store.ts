@@ -56,7 +56,13 @@ export interface WriteInfo {
  */
 export type WriteResult =
   | { readonly ok: true; readonly state: PageState }
-  | { readonly ok: false; readonly reason: 'conflict' | 'protected' };
+  | { readonly ok: false; readonly reason: 'conflict' | 'protected' }
+  /**
+   * A creation refused because `existing` (a page, or a deleted page's name) has the same fold
+   * key (src/storage/page-name-key.ts): it differs only by case, compatibility form or invisible
+   * characters. The store's unique index decides it, in the write's transaction.
+   */
+  | { readonly ok: false; readonly reason: 'lookalike'; readonly existing: string };
 
 export interface ListOptions {
   readonly limit: number;

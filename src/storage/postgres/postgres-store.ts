@@ -31,6 +31,7 @@ import {
 import { asStoreError, isConnectionLost } from './errors.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
+import { pageNameKey } from '../page-name-key.js';
 import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from './write-batch.js';
 
 export type { PostgresStoreOptions } from './driver.js';
@@ -90,6 +91,8 @@ const SQL = {
                 WHERE name = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3`,
   change: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq = $1::bigint`,
   isProtected: 'SELECT 1 FROM page_protection WHERE name = $1',
+  // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
+  lookalike: 'SELECT k.name FROM pages k WHERE k.name_key = $1 AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = $2)',
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -201,6 +204,7 @@ function toBatchWrite(job: Write): BatchWrite {
     summary: job.info.summary,
     author: job.info.author,
     guarded: job.info.unlessProtected ?? false,
+    nameKey: pageNameKey(job.name),
   };
   if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null };
   return {
@@ -424,10 +428,15 @@ export class PostgresPageStore implements PageStore {
         const row = byName.get(job.name);
         if (row) return { result: { ok: true, state: toState(row, job.name) } };
         this.known.forget(job.name);
-        if (!job.info.unlessProtected) return { result: CONFLICT };
-        // Rare: a guarded write that did not commit lost a race or met a protection.
+        const creation = job.kind === 'put' && job.expectedRevision === 0;
+        if (!job.info.unlessProtected && !creation) return { result: CONFLICT };
+        // Rare: a guarded write met a protection, or a creation met a look-alike (the unique
+        // fold key refused it in the batch's transaction; a key's holder is never removed), or
+        // either lost a race.
         try {
-          return { result: (await select(this.pool, 'isProtected', [job.name])).length > 0 ? PROTECTED : CONFLICT };
+          if (job.info.unlessProtected && (await select(this.pool, 'isProtected', [job.name])).length > 0) return { result: PROTECTED };
+          const holder = creation ? (await select<{ name: string }>(this.pool, 'lookalike', [pageNameKey(job.name), job.name]))[0] : undefined;
+          return { result: holder ? { ok: false, reason: 'lookalike', existing: holder.name } : CONFLICT };
         } catch (error) {
           return { error: asStoreError(error) };
         }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type ConnectionPool, quoteIdentifier } from './driver.js';
+import { keysOfExisting } from '../page-name-key.js';
+import { type ConnectionPool, type Queryable, quoteIdentifier } from './driver.js';
 
 /**
  * Versioned migrations, applied in order at start. schema_migrations records each applied
  * version; the check and the migrations share one transaction that first takes an advisory
  * lock on the schema, so several processes starting at once apply each migration exactly once.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((client: Queryable) => Promise<void>))[] = [
   `
   -- One row per page name: the latest revision's validators and no content, so the
   -- metadata read behind a 304 never touches a page body. COLLATE "C" orders names by
@@ -104,6 +105,25 @@ const MIGRATIONS: readonly string[] = [
     SELECT r.seq FROM revisions r JOIN pages p ON p.name = r.name
     WHERE r.revision < p.revision AND NOT r.deleted;
   `,
+  // Look-alike page names (src/storage/page-name-key.ts): one name per fold key, the UNIQUE
+  // index deciding inside the creating write. The keys are computed in JavaScript, in batches
+  // (lower() depends on the database's locale); look-alike pages stored before keep working, the
+  // first of each set holding the key and the others none (NULL, which the index does not compare).
+  async (client) => {
+    await client.query('ALTER TABLE pages ADD COLUMN name_key text COLLATE "C"');
+    const taken = new Set<string>();
+    for (let after = ''; ; ) {
+      const { rows } = await client.query('SELECT name FROM pages WHERE name > $1 ORDER BY name LIMIT 1000', [after]);
+      if (rows.length === 0) break;
+      const keyed = keysOfExisting((rows as { name: string }[]).map((r) => r.name), taken).filter((k) => k.key !== null);
+      await client.query(
+        'UPDATE pages p SET name_key = k.key FROM unnest($1::text[], $2::text[]) AS k(name, key) WHERE p.name = k.name',
+        [keyed.map((k) => k.name), keyed.map((k) => k.key)],
+      );
+      after = (rows.at(-1) as { name: string }).name;
+    }
+    await client.query('CREATE UNIQUE INDEX pages_name_key ON pages (name_key)');
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
@@ -146,7 +166,9 @@ export async function migrate(pool: ConnectionPool, schema: string | undefined, 
     const { rows } = await client.query('SELECT coalesce(max(version), 0) AS version FROM schema_migrations');
     const applied = (rows[0] as { version: number }).version;
     for (let version = applied + 1; version <= upTo; version++) {
-      await client.query(MIGRATIONS[version - 1]!);
+      const migration = MIGRATIONS[version - 1]!;
+      if (typeof migration === 'string') await client.query(migration);
+      else await migration(client);
       await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
     }
     await client.query('COMMIT');

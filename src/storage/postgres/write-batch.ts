@@ -18,17 +18,20 @@ export interface BatchWrite {
   readonly body: string | null;
   /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
   readonly guarded: boolean;
+  /** The name's fold key (page-name-key.ts), which a creation stores under a unique index. */
+  readonly nameKey: string;
 }
 
 const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
 
 /**
- * $1…$9 and $12 are parallel arrays (one element per write; names unique within a batch),
+ * $1…$9, $12 and $13 are parallel arrays (one element per write; names unique within a batch),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
  * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
  *   from lost races afterwards.
- * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it.
+ * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it,
+ *   and the unique fold key ($13, page-name-key.ts) refuses a look-alike of an existing name.
  * - `updated`: the CAS proper. In READ COMMITTED a row a concurrent writer changed is
  *   re-checked against its new version (EvalPlanQual), so a lost race returns no row.
  *   Dates never run backwards within a page, and a revision in its predecessor's second is
@@ -46,14 +49,14 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
-  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded)
+  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[])
+    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, name_key)
   WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
-  INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size)
-  SELECT w.name, 1, false, w.etag, $10::bigint, false, w.size FROM w WHERE w.expected = 0 AND NOT w.gone
-  ON CONFLICT (name) DO NOTHING
+  INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
+  SELECT w.name, 1, false, w.etag, $10::bigint, false, w.size, w.name_key FROM w WHERE w.expected = 0 AND NOT w.gone
+  ON CONFLICT DO NOTHING
   RETURNING ${PAGE_COLUMNS}
 ),
 updated AS (
@@ -118,6 +121,7 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     now,
     channel,
     writes.map((w) => w.guarded),
+    writes.map((w) => w.nameKey),
   ];
 }
 

@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
+import { keysOfExisting } from '../page-name-key.js';
 
 /**
  * Versioned migrations, applied in order at start. PRAGMA user_version records how many
  * have run; the check and the migration share one IMMEDIATE transaction, so several
  * processes starting at once apply each migration exactly once.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   `
   -- One row per page name: the latest revision's validators, and no content, so that
   -- the metadata read behind a 304 never touches the page body.
@@ -96,6 +97,20 @@ const MIGRATIONS: readonly string[] = [
     SELECT r.seq FROM revisions r JOIN pages p ON p.name = r.name
     WHERE r.revision < p.revision AND r.deleted = 0;
   `,
+  // Look-alike page names (src/storage/page-name-key.ts): one name per fold key, the UNIQUE
+  // index deciding inside the creating write. The keys are computed in JavaScript, in batches
+  // (SQLite's lower() folds ASCII only); look-alike pages stored before keep working, the first
+  // of each set holding the key and the others none (NULL, which the index does not compare).
+  (db) => {
+    db.exec('ALTER TABLE pages ADD COLUMN name_key TEXT');
+    const read = db.prepare<[string], string>('SELECT name FROM pages WHERE name > ? ORDER BY name LIMIT 1000').pluck();
+    const write = db.prepare<[string, string], unknown>('UPDATE pages SET name_key = ? WHERE name = ?');
+    const taken = new Set<string>();
+    for (let names = read.all(''); names.length > 0; names = read.all(names.at(-1)!)) {
+      for (const { name, key } of keysOfExisting(names, taken)) if (key !== null) write.run(key, name);
+    }
+    db.exec('CREATE UNIQUE INDEX pages_name_key ON pages (name_key)');
+  },
 ];
 
 /** Applies the migrations not yet applied, up to `upTo` (tests build older stores with it). */
@@ -114,7 +129,9 @@ export function migrate(db: Database, upTo = MIGRATIONS.length): void {
   db.transaction(() => {
     const applied = db.pragma('user_version', { simple: true }) as number;
     for (let version = applied; version < upTo; version++) {
-      db.exec(MIGRATIONS[version]!);
+      const migration = MIGRATIONS[version]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
     }
     if (applied < upTo) db.pragma(`user_version = ${upTo}`);
   }).immediate();

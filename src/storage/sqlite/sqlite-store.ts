@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
 import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { pageNameKey } from '../page-name-key.js';
 import { decodeRevision } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
@@ -175,11 +176,16 @@ export class SqlitePageStore implements PageStore {
         'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
       ),
       queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
+      // No row when the name, or its fold key (a look-alike: page-name-key.ts), is taken.
       create: db.prepare<Record<string, unknown>, PageRow>(
-        `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size)
-         VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size)
-         ON CONFLICT (name) DO NOTHING RETURNING ${PAGE_COLUMNS}`,
+        `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
+         VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size, @key)
+         ON CONFLICT DO NOTHING RETURNING ${PAGE_COLUMNS}`,
       ),
+      // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
+      lookalike: db.prepare<[{ key: string; name: string }], string>(
+        'SELECT k.name FROM pages k WHERE k.name_key = @key AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = @name)',
+      ).pluck(),
       replace: db.prepare<Record<string, unknown>, PageRow>(
         `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
            modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
@@ -296,7 +302,14 @@ export class SqlitePageStore implements PageStore {
     if (job.kind === 'put') {
       content = job.content;
       const write = { ...params, etag: revisionEtag(content), size: Buffer.byteLength(content, 'utf8') };
-      row = job.expectedRevision === 0 ? s.create.get(write) : s.replace.get(write);
+      if (job.expectedRevision === 0) {
+        const key = pageNameKey(job.name);
+        row = s.create.get({ ...write, key });
+        const existing = row ? undefined : s.lookalike.get({ key, name: job.name });
+        if (existing !== undefined) return { ok: false, reason: 'lookalike', existing };
+      } else {
+        row = s.replace.get(write);
+      }
     } else {
       row = s.remove.get(params);
     }

@@ -64,7 +64,7 @@ export function registerAccountRoutes(app: FastifyInstance, { auth, resources }:
   }
 
   async function signIn(request: FastifyRequest, reply: FastifyReply) {
-    const body = formBody(request.body);
+    const body = formBody(request);
     const username = field(body, 'username') ?? '';
     const next = safeNext(field(body, 'next'));
     let user: User | undefined;
@@ -99,7 +99,7 @@ export function registerAccountRoutes(app: FastifyInstance, { auth, resources }:
   async function createToken(request: FastifyRequest, reply: FastifyReply) {
     const { user, viaToken } = signedInUser(request);
     needsSession(viaToken);
-    const label = (field(formBody(request.body), 'label') ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_TOKEN_LABEL);
+    const label = (field(formBody(request), 'label') ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_TOKEN_LABEL);
     if (label === '') return accountPage(request, reply, { status: 400, error: 'Give the token a label, to tell it apart later.' });
     const { token } = await auth.tokens!.create(user, label);
     return accountPage(request, reply, { status: 201, newToken: { label, token } });
@@ -117,7 +117,7 @@ export function registerAccountRoutes(app: FastifyInstance, { auth, resources }:
   async function changePassword(request: FastifyRequest, reply: FastifyReply) {
     const { user, viaToken } = signedInUser(request);
     needsSession(viaToken);
-    const body = formBody(request.body);
+    const body = formBody(request);
     const password = field(body, 'password') ?? '';
     const stored = await accounts.userByName(user.name);
     if (!stored || !(await verifyPassword(field(body, 'current') ?? '', stored.passwordHash))) {
@@ -128,8 +128,11 @@ export function registerAccountRoutes(app: FastifyInstance, { auth, resources }:
     await accounts.updateUser(user.name, { passwordHash: await hashPassword(password) });
     // Every other session ends; this one continues under a new id.
     await accounts.removeSessionsOf(user.id);
+    // A ticked box sends the field, an unticked one nothing: the form decides the default.
+    const revoked = field(body, 'revokeTokens') === '1' ? await accounts.removeTokensOf(user.id) : undefined;
     await auth.startSession(request, reply, user);
-    return accountPage(request, reply, { notice: 'Your password is changed, and your other sessions are signed out.' });
+    const tokens = revoked === undefined ? '' : revoked === 0 ? ' You had no API tokens to revoke.' : ` Your ${revoked} API token${revoked === 1 ? ' is' : 's are'} revoked.`;
+    return accountPage(request, reply, { notice: `Your password is changed, and your other sessions are signed out.${tokens}` });
   }
 
   const hide = { hide: true };

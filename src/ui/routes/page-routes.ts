@@ -3,14 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseEntityTag } from '../../conditional/index.js';
 import { conditionalWrite } from '../../http/conditional-write.js';
 import { parseEditSummary } from '../../http/edit-summary.js';
-import { HttpProblem } from '../../http/errors.js';
+import { HttpProblem, PROBLEMS } from '../../http/errors.js';
 import { parsePageName } from '../../http/page-name.js';
 import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
 import { type Attempt, type Collision, describeCollision, mergeInto, normalizeNewlines, revisionWithEtag, textHash } from '../collision.js';
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
-import type { Html } from '../html.js';
-import { sendHtml, sendUncachedHtml } from '../html-response.js';
+import { type Html, html } from '../html.js';
+import { errorPage, sendHtml, sendUncachedHtml } from '../html-response.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -33,6 +33,13 @@ function chosenResolution(body: FormBody, i: number): Resolution | undefined {
   if (take === 'mine' || take === 'theirs' || take === 'both') return { take };
   if (take === 'edit') return { take, text: normalizeNewlines(field(body, `edit-${i}`) ?? '') };
   return undefined;
+}
+
+/** A new page refused as a look-alike of another: the error, with a link to that page. */
+function lookalikePage(problem: HttpProblem): Html {
+  const existing = String(problem.extensions['existing']);
+  const link = html`<p class="actions"><a class="button primary" href="${wikiPath.page(existing)}">Go to ${existing}</a></p>`;
+  return errorPage(problem.status, PROBLEMS[problem.code].title, problem.detail, link);
 }
 
 export function collisionPage(collision: Collision): { status: number; page: Html } {
@@ -141,7 +148,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
 
   async function savePage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
-    const body = formBody(request.body);
+    const body = formBody(request);
     const content = normalizeNewlines(field(body, 'content') ?? '');
     if (Buffer.byteLength(content, 'utf8') > context.maxPageBytes) {
       throw new HttpProblem('payload-too-large', `A page has at most ${context.maxPageBytes} bytes; nothing was saved.`);
@@ -177,6 +184,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
       const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
       await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
     } catch (error) {
+      if (error instanceof HttpProblem && error.code === 'page-name-lookalike') return sendUncachedHtml(reply, 409, lookalikePage(error));
       if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
       const { status, page } = collisionPage(await describeCollision(store, merges, { name, mine: text, summary, baseEtag, draftBase }));
       return sendUncachedHtml(reply, status, page);

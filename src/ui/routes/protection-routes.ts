@@ -23,7 +23,7 @@ export function registerProtectionRoutes(app: FastifyInstance, { accounts, resou
     const name = parsePageName(request.params.name);
     const principal = principalOf(request);
     const by = principal.kind === 'anonymous' ? 'anonymous' : principal.user.name;
-    await accounts.setProtected(name, field(formBody(request.body), 'protect') === '1', by, Date.now());
+    await accounts.setProtected(name, field(formBody(request), 'protect') === '1', by, Date.now());
     return reply.code(303).header('location', `${wikiPath.page(name)}/protection`).header('cache-control', 'no-store').send();
   }
 

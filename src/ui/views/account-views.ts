@@ -101,6 +101,7 @@ ${tokenRows(model.tokens)}
   <div class="field"><label for="current-password">Current password</label><input id="current-password" name="current" type="password" autocomplete="current-password" required></div>
   <div class="field"><label for="new-password">New password <span class="hint">at least 8 characters</span></label><input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="8" maxlength="1024"></div>
   <div class="field"><label for="confirm-password">New password again</label><input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required></div>
+  <div class="field"><input id="revoke-tokens" name="revokeTokens" type="checkbox" value="1" checked><label for="revoke-tokens">Also revoke my API tokens</label> <span class="hint">(ticked: whoever knew the old password may have made one)</span></div>
   <p class="actions"><button type="submit">Change password</button> <span class="hint">Signs out your other sessions.</span></p>
 </form>
 </section>
