@@ -11,8 +11,10 @@ import type {
   WriteInfo,
   WriteResult,
 } from '../store.js';
-import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, StoreError } from '../store.js';
-import { searchTerms } from '../search-terms.js';
+import { StoreError } from '../store.js';
+import { parseSearchQuery, tsqueryText } from '../search-query.js';
+import { searchSnippet } from '../search-snippet.js';
+import { storedSearchText, tsvectorLiteral } from '../search-terms.js';
 import { type BatchOutcome, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
@@ -68,10 +70,23 @@ const SQL = {
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
-  // $1 words, $2 limit, $3 ts_headline options
-  search: `SELECT name, ts_headline('simple', body, q, $3) AS snippet, -ts_rank(vector, q) AS rank
-           FROM page_search, plainto_tsquery('simple', $1) AS q
-           WHERE vector @@ q ORDER BY rank, name LIMIT $2`,
+  // $1 the query, $2 the same limited to titles (tsquery text from search-query.ts), $3 limit,
+  // $4 offset. Pages whose name matches come first, then ts_rank (a name word weighs ten
+  // times a body word), then the name; the body is read for the hits shown only.
+  search: `WITH hits AS MATERIALIZED (
+             SELECT name, NOT (vector @@ $2::tsquery) AS untitled, -ts_rank(vector, $1::tsquery, 1) AS rank
+             FROM page_search WHERE vector @@ $1::tsquery
+             ORDER BY untitled, rank, name LIMIT $3 OFFSET $4
+           )
+           SELECT h.name, h.rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
+           ORDER BY h.untitled, h.rank, h.name`,
+  unsearched: `SELECT name, revision FROM pages p
+               WHERE NOT deleted AND name > $1 AND NOT EXISTS (SELECT 1 FROM page_search s WHERE s.name = p.name)
+               ORDER BY name LIMIT $2`,
+  // Only while the page is still at that revision: a write since then indexed it itself.
+  indexUnsearched: `INSERT INTO page_search (name, body, vector)
+                    SELECT name, $3, $4::tsvector FROM pages WHERE name = $1 AND revision = $2 AND NOT deleted
+                    ON CONFLICT (name) DO NOTHING`,
   recent: `SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT $1`,
   pageChanges: `SELECT ${REVISION_COLUMNS} FROM revisions
                 WHERE name = $1 AND revision > $2::bigint ORDER BY revision LIMIT $3`,
@@ -81,13 +96,7 @@ const SQL = {
 
 type StatementName = keyof typeof SQL;
 
-// A tsvector holds at most 1 MB and text cannot hold U+0000: index a NUL-free prefix.
-const SEARCHABLE_CHARACTERS = 262_144;
-function searchableText(content: string): string {
-  return content.replaceAll('\u0000', '').slice(0, SEARCHABLE_CHARACTERS);
-}
-
-const HEADLINE_OPTIONS = `StartSel=${SNIPPET_MARK_OPEN}, StopSel=${SNIPPET_MARK_CLOSE}, MaxWords=30, MinWords=12, MaxFragments=1`;
+const UNSEARCHED_BATCH = 200;
 
 function statement(name: StatementName, values: readonly unknown[]): NamedStatement {
   return { name: `midair_${name}`, text: SQL[name], values };
@@ -189,14 +198,16 @@ function toBatchWrite(job: Write): BatchWrite {
     author: job.info.author,
     guarded: job.info.unlessProtected ?? false,
   };
-  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null };
+  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null };
+  const body = storedSearchText(job.info.searchText ?? job.content);
   return {
     ...base,
     deleted: false,
     etag: revisionEtag(job.content),
     size: Buffer.byteLength(job.content, 'utf8'),
     content: Buffer.from(job.content, 'utf8'),
-    body: searchableText(job.content),
+    body,
+    vector: tsvectorLiteral(job.name, body),
   };
 }
 
@@ -317,11 +328,29 @@ export class PostgresPageStore implements PageStore {
     return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(toChangeEvent);
   }
 
-  async search(query: string, limit: number): Promise<SearchHit[]> {
-    const terms = searchTerms(query);
-    if (terms.length === 0) return [];
-    const rows = await this.read<{ name: string; snippet: string; rank: number }>('search', [terms.join(' '), limit, HEADLINE_OPTIONS]);
-    return rows.map((row) => ({ name: row.name, snippet: row.snippet, rank: Number(row.rank) }));
+  async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
+    const parsed = parseSearchQuery(query);
+    if (parsed.parts.length === 0) return [];
+    const rows = await this.read<{ name: string; body: string; rank: number }>('search', [tsqueryText(parsed), tsqueryText(parsed, 'A'), limit, offset]);
+    return rows.map((row) => ({ name: row.name, snippet: searchSnippet(row.body, parsed), rank: Number(row.rank) }));
+  }
+
+  /**
+   * Current pages the search index lacks (a store made before this index) get their content
+   * indexed, a batch at a time, in name order, so an interrupted open resumes where it stopped.
+   * Their snippets show the source until the page is next saved with its plain text.
+   */
+  async indexUnsearchedPages(): Promise<void> {
+    let after = '';
+    for (;;) {
+      const missing = await this.read<{ name: string; revision: number }>('unsearched', [after, UNSEARCHED_BATCH]);
+      for (const { name, revision } of missing) {
+        const body = storedSearchText((await this.content(name, revision)) ?? '');
+        await this.read('indexUnsearched', [name, revision, body, tsvectorLiteral(name, body)]);
+      }
+      if (missing.length < UNSEARCHED_BATCH) return;
+      after = missing[missing.length - 1]!.name;
+    }
   }
 
   onChange(listener: (event: ChangeEvent) => void, missed?: () => void): () => void {
@@ -421,7 +450,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       readChange: (sequence) => readChange(pool, sequence),
     });
     await feed.start();
-    return new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, options);
+    const store = new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, options);
+    await store.indexUnsearchedPages();
+    return store;
   } catch (error) {
     await feed?.close();
     await pool.end().catch(() => undefined);

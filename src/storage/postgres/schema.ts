@@ -86,6 +86,19 @@ const MIGRATIONS: readonly string[] = [
     since_ms     bigint NOT NULL
   );
   `,
+  `
+  -- Search, rebuilt (issue 13): body is the plain text of the current revision (for
+  -- snippets); vector the words of the name (weight A) and of that text (weight D) exactly as
+  -- search-terms.ts cuts them, the same words SQLite indexes. The store fills it for existing
+  -- pages when it opens.
+  DROP TABLE page_search;
+  CREATE TABLE page_search (
+    name   text COLLATE "C" PRIMARY KEY,
+    body   text NOT NULL,
+    vector tsvector NOT NULL
+  );
+  CREATE INDEX page_search_vector ON page_search USING gin (vector);
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -13,8 +13,10 @@ export interface BatchWrite {
   readonly author: string;
   /** The UTF-8 bytes of the new revision. */
   readonly content: Buffer | null;
-  /** What the search index gets (NUL-free, bounded). */
+  /** What the search index keeps for snippets (plain text, NUL-free, bounded). */
   readonly body: string | null;
+  /** The indexed words as a tsvector literal (search-terms.ts tsvectorLiteral). */
+  readonly vector: string | null;
   /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
   readonly guarded: boolean;
 }
@@ -22,7 +24,7 @@ export interface BatchWrite {
 const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
 
 /**
- * $1…$9 and $12 are parallel arrays (one element per write; names unique within a batch),
+ * $1…$9, $12 and $13 are parallel arrays (one element per write; names unique within a batch),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
  * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
@@ -43,8 +45,8 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
-  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded)
+  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[])
+    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, vector)
   WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
@@ -73,7 +75,7 @@ recorded AS (
 ),
 indexed AS (
   INSERT INTO page_search (name, body, vector)
-  SELECT w.name, w.body, to_tsvector('simple', w.body) FROM changed c JOIN w ON w.name = c.name WHERE NOT c.deleted
+  SELECT w.name, w.body, w.vector::tsvector FROM changed c JOIN w ON w.name = c.name WHERE NOT c.deleted
   ON CONFLICT (name) DO UPDATE SET body = excluded.body, vector = excluded.vector
 ),
 unindexed AS (
@@ -111,6 +113,7 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     now,
     channel,
     writes.map((w) => w.guarded),
+    writes.map((w) => w.vector),
   ];
 }
 

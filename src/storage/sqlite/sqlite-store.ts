@@ -15,7 +15,9 @@ import type {
   WriteInfo,
   WriteResult,
 } from '../store.js';
-import { searchTerms } from '../search-terms.js';
+import { fts5Match, parseSearchQuery } from '../search-query.js';
+import { searchSnippet } from '../search-snippet.js';
+import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
@@ -103,6 +105,36 @@ function toChangeEvent(row: RevisionRow): ChangeEvent {
     summary: row.summary,
     author: row.author,
     lastModified: row.modified_ms,
+  };
+}
+
+const UNSEARCHED_BATCH = 200;
+
+/**
+ * The search index: search_text keeps each current page's plain text by the seq of its
+ * revision, page_search (contentless FTS5) its words. Pages whose name matches every part
+ * come first, then bm25 with the name weighing ten times the body, then the name.
+ */
+function searchStatements(db: Database.Database) {
+  return {
+    seqOf: db.prepare<[string, number], number>('SELECT seq FROM revisions WHERE name = ? AND revision = ?').pluck(),
+    unindex: db.prepare<[number], unknown>('DELETE FROM page_search WHERE rowid = ?'),
+    unindexText: db.prepare<[number], unknown>('DELETE FROM search_text WHERE seq = ?'),
+    index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
+    indexText: db.prepare<[number | bigint, string], unknown>('INSERT INTO search_text (seq, body) VALUES (?, ?)'),
+    searchText: db.prepare<[number], string>('SELECT body FROM search_text WHERE seq = ?').pluck(),
+    unsearched: db.prepare<[string, number], { name: string; revision: number; seq: number }>(
+      `SELECT p.name, p.revision, r.seq FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
+       WHERE p.deleted = 0 AND p.name > ? AND NOT EXISTS (SELECT 1 FROM search_text s WHERE s.seq = r.seq)
+       ORDER BY p.name LIMIT ?`,
+    ),
+    search: db.prepare<Record<string, unknown>, { seq: number; name: string; rank: number }>(
+      `SELECT h.seq, r.name, h.rank FROM (
+         SELECT rowid AS seq, bm25(page_search, 10.0, 1.0) AS rank FROM page_search WHERE page_search MATCH @match
+       ) h JOIN revisions r ON r.seq = h.seq
+       ORDER BY h.seq NOT IN (SELECT rowid FROM page_search WHERE page_search MATCH @title), h.rank, r.name
+       LIMIT @limit OFFSET @offset`,
+    ),
   };
 }
 
@@ -203,14 +235,7 @@ export class SqlitePageStore implements PageStore {
       ),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
-      unindex: db.prepare<[string, number], unknown>(
-        'DELETE FROM page_search WHERE rowid = (SELECT seq FROM revisions WHERE name = ? AND revision = ?)',
-      ),
-      index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
-      search: db.prepare<[string, number], SearchHit>(
-        `SELECT name, snippet(page_search, 1, char(2), char(3), '…', 16) AS snippet, bm25(page_search) AS rank
-         FROM page_search WHERE page_search MATCH ? ORDER BY rank LIMIT ?`,
-      ),
+      ...searchStatements(db),
     };
     // Each job runs in its own savepoint (a nested transaction), so one failing write is
     // rolled back alone; the batch commits once, and only then is anyone answered.
@@ -241,6 +266,33 @@ export class SqlitePageStore implements PageStore {
       return committed;
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
+    guarded(() => this.indexUnsearchedPages());
+  }
+
+  private indexSearch(seq: number | bigint, name: string, text: string): void {
+    const body = storedSearchText(text);
+    this.statements.indexText.run(seq, body);
+    this.statements.index.run(seq, indexedColumn(name), indexedColumn(body));
+  }
+
+  private unindexSearch(seq: number): void {
+    this.statements.unindexText.run(seq);
+    this.statements.unindex.run(seq);
+  }
+
+  /**
+   * Current pages the search index lacks (a store made before search_text existed) get
+   * their content indexed, a batch per transaction, so an interrupted open resumes where it
+   * stopped. Their snippets show the source until the page is next saved with its plain text.
+   */
+  private indexUnsearchedPages(): void {
+    const s = this.statements;
+    const batch = this.db.transaction((after: string) => {
+      const missing = s.unsearched.all(after, UNSEARCHED_BATCH);
+      for (const row of missing) this.indexSearch(row.seq, row.name, s.content.get(row.name, row.revision)?.content ?? '');
+      return missing.length < UNSEARCHED_BATCH ? undefined : missing[missing.length - 1]!.name;
+    });
+    for (let after: string | undefined = ''; after !== undefined; ) after = batch.immediate(after);
   }
 
   /** Caches a page state. Our own commits do not change our data_version; only others' do. */
@@ -277,8 +329,9 @@ export class SqlitePageStore implements PageStore {
     if (!row) return { ok: false, reason: 'conflict' };
     const { lastInsertRowid: seq } = s.record.run({ ...row, summary: job.info.summary, author: job.info.author, content });
     // The search index follows the current revision, in the same transaction.
-    s.unindex.run(job.name, job.expectedRevision);
-    if (content !== null) s.index.run(seq, job.name, content);
+    const previous = s.seqOf.get(job.name, job.expectedRevision);
+    if (previous !== undefined) this.unindexSearch(previous);
+    if (content !== null) this.indexSearch(seq, job.name, job.info.searchText ?? content);
     return { ok: true, state: toState(row, job.name) };
   }
 
@@ -387,12 +440,15 @@ export class SqlitePageStore implements PageStore {
     return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(toChangeEvent);
   }
 
-  async search(query: string, limit: number): Promise<SearchHit[]> {
-    const terms = searchTerms(query);
-    if (terms.length === 0) return [];
-    // Each word quoted: FTS5 reads them as plain strings, all required.
-    const match = terms.map((t) => `"${t}"`).join(' ');
-    return guarded(() => this.statements.search.all(match, limit));
+  async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
+    const parsed = parseSearchQuery(query);
+    if (parsed.parts.length === 0) return [];
+    const s = this.statements;
+    return guarded(() => {
+      const rows = s.search.all({ match: fts5Match(parsed), title: fts5Match(parsed, 'name'), limit, offset });
+      // Snippets only for the hits shown, from their plain text.
+      return rows.map((row) => ({ name: row.name, rank: row.rank, snippet: searchSnippet(s.searchText.get(row.seq) ?? '', parsed) }));
+    });
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
