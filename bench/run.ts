@@ -16,6 +16,7 @@ import { runConditionalPut } from './scenarios/conditional-put.js';
 import { runContention } from './scenarios/contention.js';
 import { runPlainGet } from './scenarios/plain-get.js';
 import { runSoak } from './scenarios/soak.js';
+import { runSearch } from './scenarios/search.js';
 import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
@@ -27,6 +28,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   put: runConditionalPut,
   contention: runContention,
   soak: runSoak,
+  search: runSearch,
 };
 
 function log(line: string): void {

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openPostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
+import { RANKED_MATCHES } from '../src/storage/search-query.js';
 import { type PageStore, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O } from '../src/storage/store.js';
 import { searchText } from '../src/ui/plain-text.js';
 import { postgresVerdict } from './support/backing.js';
@@ -78,6 +79,14 @@ async function load(store: PageStore): Promise<PageStore> {
     const result = await store.put(name, markdown, 0, { summary: '', author: 'test', searchText: searchText(markdown) });
     assert.ok(result.ok, name);
   }
+  // More pages saying "common" than any query ranks, in name order and in batches of one
+  // write statement, so both stores number them (seq) alike.
+  const bulk = Array.from({ length: RANKED_MATCHES + 60 }, (_, i) => `Bulk ${String(i).padStart(5, '0')}`);
+  const titled = new Set(['Bulk 00007', 'Bulk 01000', 'Bulk 02001']);
+  for (let i = 0; i < bulk.length; i += 50) {
+    const writes = bulk.slice(i, i + 50).map((name) => store.put(titled.has(name) ? `${name} Common` : name, `Plain common text, page ${name}.`, 0, { summary: '', author: 'test' }));
+    assert.ok((await Promise.all(writes)).every((result) => result.ok));
+  }
   return store;
 }
 
@@ -136,6 +145,14 @@ describe('search finds what people type (SQLite)', () => {
     assert.deepEqual([...(await names(sqlite, 'the', 4)), ...(await names(sqlite, 'the', 4, 4)), ...(await names(sqlite, 'the', 4, 8))], all);
   });
 
+  it('an unselective query lists the name matches, then the newest pages, and pages through them', async () => {
+    const first = await names(sqlite, 'common', 5);
+    assert.deepEqual(first, ['Bulk 02001 Common', 'Bulk 01000 Common', 'Bulk 00007 Common', 'Bulk 02059', 'Bulk 02058']);
+    assert.deepEqual(await names(sqlite, 'common', 3, 2), ['Bulk 00007 Common', 'Bulk 02059', 'Bulk 02058']);
+    assert.deepEqual(await names(sqlite, 'common', 2, RANKED_MATCHES + 58), ['Bulk 00001', 'Bulk 00000']);
+    assert.deepEqual(await names(sqlite, 'common', 2, RANKED_MATCHES + 60), []);
+  });
+
   it('a store whose index is missing fills it when it opens (the migration of an existing store)', async () => {
     const file = join(dir, 'legacy.sqlite3');
     const store = new SqlitePageStore(file);
@@ -164,6 +181,14 @@ describe('search is the same on SQLite and PostgreSQL', { skip: verdict.skip }, 
 
   it('the same second page', async () => {
     assert.deepEqual(await names(postgres!, 'the', 3, 3), await names(sqlite, 'the', 3, 3));
+  });
+
+  it('the same unselective results, page by page', async () => {
+    for (const [limit, offset] of [[5, 0], [3, 2], [50, 1000], [2, RANKED_MATCHES + 58], [2, RANKED_MATCHES + 60]] as const) {
+      assert.deepEqual(await names(postgres!, 'common', limit, offset), await names(sqlite, 'common', limit, offset), `${limit} after ${offset}`);
+    }
+    const [a, b] = [await sqlite.search('plain common', 3), await postgres!.search('plain common', 3)];
+    assert.deepEqual(b.map((hit) => [hit.name, hit.snippet]), a.map((hit) => [hit.name, hit.snippet]));
   });
 
   it('a store whose index is missing fills it when it opens (the migration of an existing store)', async () => {

@@ -17,6 +17,13 @@ export interface SearchQuery {
   readonly key: string;
 }
 
+/**
+ * Past this many matching pages a query is unselective ("the"): ranking every match would
+ * cost more than a request may take, so such results list the pages whose name matches
+ * first, then the most recently changed. Both stores decide from the same count.
+ */
+export const RANKED_MATCHES = 2000;
+
 // A prefix shorter than this would expand to a large share of the vocabulary.
 const MIN_IMPLICIT_PREFIX = 3;
 const MIN_EXPLICIT_PREFIX = 2;
@@ -86,16 +93,12 @@ export function fts5Match(query: SearchQuery, column?: string): string {
 
 /**
  * PostgreSQL tsquery input: quoted lexemes, `:*` for a prefix, `<->` within a phrase, `&`
- * between parts. `weight` ('A') limits every lexeme to the words of that weight (the title).
- * Lexemes are letters and digits, so nothing a user types reaches the syntax.
+ * between parts. Lexemes are letters and digits, so nothing a user types reaches the syntax.
  */
-export function tsqueryText(query: SearchQuery, weight = ''): string {
+export function tsqueryText(query: SearchQuery): string {
   return query.parts
     .map((part) => {
-      const lexemes = part.words.map((word, i) => {
-        const star = part.prefix && i === part.words.length - 1 ? '*' : '';
-        return `'${word}'${star || weight ? `:${star}${weight}` : ''}`;
-      });
+      const lexemes = part.words.map((word, i) => `'${word}'${part.prefix && i === part.words.length - 1 ? ':*' : ''}`);
       return lexemes.length === 1 ? lexemes[0]! : `(${lexemes.join(' <-> ')})`;
     })
     .join(' & ');

@@ -6,11 +6,21 @@ import { type SearchQuery, queryTerms } from './search-query.js';
 import { indexWords } from './search-terms.js';
 import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN } from './store.js';
 
+/**
+ * The characters of a page's text a snippet is cut from: the stores read no more for each hit
+ * (a hit whose words lie further on shows the start of its text, unmarked).
+ */
+export const SNIPPET_SOURCE_CHARACTERS = 16_384;
 const SNIPPET_WORDS = 24;
 /** Words shown before the first match. */
 const LEAD_WORDS = 4;
 const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
 const MARKS = /[\u0002\u0003]/g;
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
+const ASCII_TOKEN = /^[a-z0-9]+$/i;
+/** Characters of context kept before the first match when the scan starts there. */
+const LEAD_CHARACTERS = 80;
 
 interface Token {
   readonly start: number;
@@ -23,6 +33,11 @@ interface Token {
 export function searchSnippet(text: string, query: SearchQuery): string {
   const terms = queryTerms(query);
   const matchOf = (token: string): number => {
+    // Most words are ASCII: lower case is their whole normalisation.
+    if (ASCII_TOKEN.test(token)) {
+      const word = token.toLowerCase();
+      return terms.findIndex((t) => (t.prefix ? word.startsWith(t.word) : word === t.word));
+    }
     for (const piece of indexWords(token)) {
       const i = terms.findIndex((t) => (t.prefix ? piece.startsWith(t.word) : piece === t.word));
       if (i >= 0) return i;
@@ -31,14 +46,16 @@ export function searchSnippet(text: string, query: SearchQuery): string {
   };
   const distinct = new Set(terms.map((t) => t.word)).size;
   const tokens: Token[] = [];
+  const from = scanStart(text, terms);
   // A window of SNIPPET_WORDS tokens ending at the current one; counts of each term in it.
   const inWindow = new Map<number, number>();
   let best = { first: 0, score: 0 };
   // Once a window holds every term, only the tokens it shows are still needed.
-  let stopAt = Number.POSITIVE_INFINITY;
-  for (const m of text.matchAll(TOKEN)) {
-    if (tokens.length >= stopAt) break;
-    const token = { start: m.index, end: m.index + m[0].length, term: matchOf(m[0]) };
+  let stopAt = from === undefined ? SNIPPET_WORDS : Number.POSITIVE_INFINITY;
+  const scan = new RegExp(TOKEN);
+  scan.lastIndex = from ?? 0;
+  for (let m = scan.exec(text); m !== null && tokens.length < stopAt; m = scan.exec(text)) {
+    const token = { start: m.index, end: m.index + m[0].length, term: from === undefined ? -1 : matchOf(m[0]) };
     tokens.push(token);
     if (stopAt !== Number.POSITIVE_INFINITY) continue;
     if (token.term >= 0) inWindow.set(token.term, (inWindow.get(token.term) ?? 0) + 1);
@@ -56,13 +73,31 @@ export function searchSnippet(text: string, query: SearchQuery): string {
       if (best.score >= distinct) stopAt = best.first + SNIPPET_WORDS;
     }
   }
-  return render(text, tokens, best.first);
+  return render(text, tokens, best.first, (from ?? 0) > 0);
 }
 
-function render(text: string, tokens: readonly Token[], first: number): string {
+/**
+ * Where the scan may start: a little before the first place a term can match, found by one
+ * regular expression over an ASCII text (where lower case is the whole normalisation);
+ * undefined when no term occurs in it (the page matched by its name). Other texts are
+ * scanned from the start.
+ */
+function scanStart(text: string, terms: readonly { word: string; prefix: boolean }[]): number | undefined {
+  if (!ASCII.test(text)) return 0;
+  // Terms are letters and digits only, so they are literal in a pattern.
+  const pattern = new RegExp(terms.map((t) => `(?<![a-z0-9])${t.word}${t.prefix ? '' : '(?![a-z0-9])'}`).join('|'), 'i');
+  const at = text.search(pattern);
+  if (at < 0) return undefined;
+  let start = Math.max(0, at - LEAD_CHARACTERS);
+  // Not from the middle of a word.
+  while (start > 0 && start < at && /[a-z0-9]/i.test(text[start - 1]!)) start++;
+  return start;
+}
+
+function render(text: string, tokens: readonly Token[], first: number, cut: boolean): string {
   const shown = tokens.slice(first, first + SNIPPET_WORDS);
   if (shown.length === 0) return '';
-  let out = first > 0 ? '…' : '';
+  let out = first > 0 || cut ? '…' : '';
   let at = shown[0]!.start;
   for (const token of shown) {
     out += clean(text.slice(at, token.start));
@@ -72,7 +107,9 @@ function render(text: string, tokens: readonly Token[], first: number): string {
   }
   const last = shown[shown.length - 1]!;
   // The scan may have stopped early: more text follows when any word does.
-  const more = first + SNIPPET_WORDS < tokens.length || /[\p{L}\p{N}]/u.test(text.slice(last.end));
+  const word = /[\p{L}\p{N}]/gu;
+  word.lastIndex = last.end;
+  const more = first + SNIPPET_WORDS < tokens.length || word.test(text);
   return `${out}${clean(text.slice(last.end, last.end + 1)).trimEnd()}${more ? '…' : ''}`;
 }
 

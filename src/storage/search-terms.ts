@@ -35,6 +35,18 @@ const MAX_POSITIONS_PER_LEXEME = 256;
  * gap of one position keeps a phrase from running from the name into the body.
  */
 export function tsvectorLiteral(name: string, body: string): string {
+  return vectorText([
+    [indexWords(name), 'A'],
+    [indexWords(body), ''],
+  ]);
+}
+
+/** A tsvector literal of the name's words alone (the title match). */
+export function nameVectorLiteral(name: string): string {
+  return vectorText([[indexWords(name), '']]);
+}
+
+function vectorText(columns: readonly (readonly [string[], string])[]): string {
   const positions = new Map<string, string[]>();
   let position = 0;
   const add = (words: string[], weight: string) => {
@@ -45,9 +57,10 @@ export function tsvectorLiteral(name: string, body: string): string {
       if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${position}${weight}`);
     }
   };
-  add(indexWords(name), 'A');
-  position++;
-  add(indexWords(body), '');
+  for (const [words, weight] of columns) {
+    add(words, weight);
+    position++;
+  }
   // Lexemes are letters and digits only; quoting them is still the rule of the syntax.
   return [...positions].map(([word, list]) => `'${word.replaceAll("'", "''").replaceAll('\\', '\\\\')}':${list.join(',')}`).join(' ');
 }

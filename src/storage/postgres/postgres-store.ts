@@ -12,9 +12,9 @@ import type {
   WriteResult,
 } from '../store.js';
 import { StoreError } from '../store.js';
-import { parseSearchQuery, tsqueryText } from '../search-query.js';
-import { searchSnippet } from '../search-snippet.js';
-import { storedSearchText, tsvectorLiteral } from '../search-terms.js';
+import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
+import { SNIPPET_SOURCE_CHARACTERS, searchSnippet } from '../search-snippet.js';
+import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 import { type BatchOutcome, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
 import {
@@ -70,22 +70,44 @@ const SQL = {
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
-  // $1 the query, $2 the same limited to titles (tsquery text from search-query.ts), $3 limit,
-  // $4 offset. Pages whose name matches come first, then ts_rank (a name word weighs ten
-  // times a body word), then the name; the body is read for the hits shown only.
-  search: `WITH hits AS MATERIALIZED (
-             SELECT name, NOT (vector @@ $2::tsquery) AS untitled, -ts_rank(vector, $1::tsquery, 1) AS rank
-             FROM page_search WHERE vector @@ $1::tsquery
-             ORDER BY untitled, rank, name LIMIT $3 OFFSET $4
-           )
-           SELECT h.name, h.rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
-           ORDER BY h.untitled, h.rank, h.name`,
+  // Search: $1 tsquery text (search-query.ts), $2 limit, $3 offset, $4 characters of each
+  // hit's text for its snippet, $5 one more than RANKED_MATCHES. Pages whose name matches come
+  // first, then ts_rank (a name word weighs ten times a body word), then the name. One pass
+  // over the matches counts them too: past RANKED_MATCHES the store asks searchRecent instead.
+  searchRanked: `WITH m AS MATERIALIZED (
+                   SELECT name, NOT (name_vector @@ $1::tsquery) AS untitled, -ts_rank(vector, $1::tsquery, 1) AS rank
+                   FROM page_search WHERE vector @@ $1::tsquery LIMIT $5::int
+                 ),
+                 hits AS MATERIALIZED (
+                   SELECT name, untitled, rank FROM m WHERE (SELECT count(*) FROM m) < $5::int
+                   ORDER BY untitled, rank, name LIMIT $2 OFFSET $3
+                 )
+                 SELECT t.matches, x.name, x.rank, x.body FROM (SELECT count(*)::int AS matches FROM m) t
+                 LEFT JOIN LATERAL (
+                   SELECT h.name, h.untitled, h.rank, left(s.body, $4::int) AS body FROM hits h JOIN page_search s ON s.name = h.name
+                 ) x ON true
+                 ORDER BY x.untitled, x.rank, x.name`,
+  // An unselective query (search-query.ts RANKED_MATCHES): name matches, then the newest.
+  // Each branch walks seq downwards and stops at $2 + $3 rows.
+  searchRecent: `WITH hits AS MATERIALIZED (
+                   SELECT name, untitled, seq FROM (
+                     (SELECT name, false AS untitled, seq FROM page_search WHERE name_vector @@ $1::tsquery
+                      ORDER BY seq DESC LIMIT $2::int + $3::int)
+                     UNION ALL
+                     (SELECT name, true, seq FROM page_search WHERE vector @@ $1::tsquery AND NOT (name_vector @@ $1::tsquery)
+                      ORDER BY seq DESC LIMIT $2::int + $3::int)
+                   ) u ORDER BY untitled, seq DESC LIMIT $2 OFFSET $3
+                 )
+                 SELECT h.name, 0 AS rank, left(s.body, $4::int) AS body FROM hits h JOIN page_search s ON s.name = h.name
+                 ORDER BY h.untitled, h.seq DESC`,
   unsearched: `SELECT name, revision FROM pages p
                WHERE NOT deleted AND name > $1 AND NOT EXISTS (SELECT 1 FROM page_search s WHERE s.name = p.name)
                ORDER BY name LIMIT $2`,
   // Only while the page is still at that revision: a write since then indexed it itself.
-  indexUnsearched: `INSERT INTO page_search (name, body, vector)
-                    SELECT name, $3, $4::tsvector FROM pages WHERE name = $1 AND revision = $2 AND NOT deleted
+  indexUnsearched: `INSERT INTO page_search (name, seq, body, vector, name_vector)
+                    SELECT p.name, r.seq, $3, $4::tsvector, $5::tsvector FROM pages p
+                    JOIN revisions r ON r.name = p.name AND r.revision = p.revision
+                    WHERE p.name = $1 AND p.revision = $2 AND NOT p.deleted
                     ON CONFLICT (name) DO NOTHING`,
   recent: `SELECT ${REVISION_COLUMNS} FROM revisions ORDER BY seq DESC LIMIT $1`,
   pageChanges: `SELECT ${REVISION_COLUMNS} FROM revisions
@@ -101,6 +123,10 @@ const UNSEARCHED_BATCH = 200;
 function statement(name: StatementName, values: readonly unknown[]): NamedStatement {
   return { name: `midair_${name}`, text: SQL[name], values };
 }
+
+// Planned for their values every time, never prepared: a generic plan cannot tell a rare word
+// from a common one, and after five runs PostgreSQL would scan every vector for either.
+const PLANNED_EACH_TIME: ReadonlySet<StatementName> = new Set(['searchRanked', 'searchRecent']);
 
 /** A pooled connection; failing to get one is StoreError('unavailable'). */
 async function checkout(pool: ConnectionPool): Promise<PooledConnection> {
@@ -119,7 +145,7 @@ async function select<Row>(pool: ConnectionPool, name: StatementName, values: re
   for (let attempt = 1; ; attempt++) {
     const connection = await checkout(pool);
     try {
-      const result = await connection.query(statement(name, values));
+      const result = PLANNED_EACH_TIME.has(name) ? await connection.query(SQL[name], values) : await connection.query(statement(name, values));
       connection.release();
       return result.rows as Row[];
     } catch (error) {
@@ -198,7 +224,7 @@ function toBatchWrite(job: Write): BatchWrite {
     author: job.info.author,
     guarded: job.info.unlessProtected ?? false,
   };
-  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null };
+  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
   const body = storedSearchText(job.info.searchText ?? job.content);
   return {
     ...base,
@@ -208,6 +234,7 @@ function toBatchWrite(job: Write): BatchWrite {
     content: Buffer.from(job.content, 'utf8'),
     body,
     vector: tsvectorLiteral(job.name, body),
+    nameVector: nameVectorLiteral(job.name),
   };
 }
 
@@ -331,7 +358,13 @@ export class PostgresPageStore implements PageStore {
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
     const parsed = parseSearchQuery(query);
     if (parsed.parts.length === 0) return [];
-    const rows = await this.read<{ name: string; body: string; rank: number }>('search', [tsqueryText(parsed), tsqueryText(parsed, 'A'), limit, offset]);
+    const tsquery = tsqueryText(parsed);
+    type Row = { name: string; body: string; rank: number };
+    const ranked = await this.read<Row & { matches: number }>('searchRanked', [tsquery, limit, offset, SNIPPET_SOURCE_CHARACTERS, RANKED_MATCHES + 1]);
+    const rows: Row[] =
+      (ranked[0]?.matches ?? 0) > RANKED_MATCHES
+        ? await this.read<Row>('searchRecent', [tsquery, limit, offset, SNIPPET_SOURCE_CHARACTERS])
+        : ranked.filter((row) => row.name !== null);
     return rows.map((row) => ({ name: row.name, snippet: searchSnippet(row.body, parsed), rank: Number(row.rank) }));
   }
 
@@ -346,7 +379,7 @@ export class PostgresPageStore implements PageStore {
       const missing = await this.read<{ name: string; revision: number }>('unsearched', [after, UNSEARCHED_BATCH]);
       for (const { name, revision } of missing) {
         const body = storedSearchText((await this.content(name, revision)) ?? '');
-        await this.read('indexUnsearched', [name, revision, body, tsvectorLiteral(name, body)]);
+        await this.read('indexUnsearched', [name, revision, body, tsvectorLiteral(name, body), nameVectorLiteral(name)]);
       }
       if (missing.length < UNSEARCHED_BATCH) return;
       after = missing[missing.length - 1]!.name;

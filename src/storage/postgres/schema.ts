@@ -87,17 +87,21 @@ const MIGRATIONS: readonly string[] = [
   );
   `,
   `
-  -- Search, rebuilt (issue 13): body is the plain text of the current revision (for
-  -- snippets); vector the words of the name (weight A) and of that text (weight D) exactly as
-  -- search-terms.ts cuts them, the same words SQLite indexes. The store fills it for existing
-  -- pages when it opens.
+  -- Search, rebuilt (issue 13): seq is the revision's, body its plain text (for snippets);
+  -- vector the words of the name (weight A) and of that text (weight D) exactly as
+  -- search-terms.ts cuts them, the same words SQLite indexes, and name_vector those of the
+  -- name alone (titles rank first). The store fills it for existing pages when it opens.
   DROP TABLE page_search;
   CREATE TABLE page_search (
-    name   text COLLATE "C" PRIMARY KEY,
-    body   text NOT NULL,
-    vector tsvector NOT NULL
+    name        text COLLATE "C" PRIMARY KEY,
+    seq         bigint NOT NULL,
+    body        text NOT NULL,
+    vector      tsvector NOT NULL,
+    name_vector tsvector NOT NULL
   );
   CREATE INDEX page_search_vector ON page_search USING gin (vector);
+  CREATE INDEX page_search_name_vector ON page_search USING gin (name_vector);
+  CREATE INDEX page_search_seq ON page_search (seq);
   `,
 ];
 

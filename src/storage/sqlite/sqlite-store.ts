@@ -15,8 +15,8 @@ import type {
   WriteInfo,
   WriteResult,
 } from '../store.js';
-import { fts5Match, parseSearchQuery } from '../search-query.js';
-import { searchSnippet } from '../search-snippet.js';
+import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
+import { SNIPPET_SOURCE_CHARACTERS, searchSnippet } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
@@ -113,7 +113,9 @@ const UNSEARCHED_BATCH = 200;
 /**
  * The search index: search_text keeps each current page's plain text by the seq of its
  * revision, page_search (contentless FTS5) its words. Pages whose name matches every part
- * come first, then bm25 with the name weighing ten times the body, then the name.
+ * come first, then bm25 with the name weighing ten times the body, then the name; for an
+ * unselective query (RANKED_MATCHES), name matches and then the newest, each walked by
+ * descending rowid (the seq) and stopped as soon as enough are found.
  */
 function searchStatements(db: Database.Database) {
   return {
@@ -122,12 +124,24 @@ function searchStatements(db: Database.Database) {
     unindexText: db.prepare<[number], unknown>('DELETE FROM search_text WHERE seq = ?'),
     index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
     indexText: db.prepare<[number | bigint, string], unknown>('INSERT INTO search_text (seq, body) VALUES (?, ?)'),
-    searchText: db.prepare<[number], string>('SELECT body FROM search_text WHERE seq = ?').pluck(),
+    searchText: db.prepare<[number, number], string>('SELECT substr(body, 1, ?) FROM search_text WHERE seq = ?').pluck(),
     unsearched: db.prepare<[string, number], { name: string; revision: number; seq: number }>(
       `SELECT p.name, p.revision, r.seq FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
        WHERE p.deleted = 0 AND p.name > ? AND NOT EXISTS (SELECT 1 FROM search_text s WHERE s.seq = r.seq)
        ORDER BY p.name LIMIT ?`,
     ),
+    searchCount: db.prepare<[string, number], number>(
+      'SELECT count(*) FROM (SELECT 1 FROM page_search WHERE page_search MATCH ? LIMIT ?)',
+    ).pluck(),
+    recentTitles: db.prepare<[string, number], number>(
+      'SELECT rowid FROM page_search WHERE page_search MATCH ? ORDER BY rowid DESC LIMIT ?',
+    ).pluck(),
+    recentBodies: db.prepare<Record<string, unknown>, number>(
+      `SELECT rowid FROM page_search WHERE page_search MATCH @match
+         AND rowid NOT IN (SELECT rowid FROM page_search WHERE page_search MATCH @title)
+       ORDER BY rowid DESC LIMIT @limit`,
+    ).pluck(),
+    nameOf: db.prepare<[number], string>('SELECT name FROM revisions WHERE seq = ?').pluck(),
     search: db.prepare<Record<string, unknown>, { seq: number; name: string; rank: number }>(
       `SELECT h.seq, r.name, h.rank FROM (
          SELECT rowid AS seq, bm25(page_search, 10.0, 1.0) AS rank FROM page_search WHERE page_search MATCH @match
@@ -445,10 +459,28 @@ export class SqlitePageStore implements PageStore {
     if (parsed.parts.length === 0) return [];
     const s = this.statements;
     return guarded(() => {
-      const rows = s.search.all({ match: fts5Match(parsed), title: fts5Match(parsed, 'name'), limit, offset });
-      // Snippets only for the hits shown, from their plain text.
-      return rows.map((row) => ({ name: row.name, rank: row.rank, snippet: searchSnippet(s.searchText.get(row.seq) ?? '', parsed) }));
+      const match = fts5Match(parsed);
+      const title = fts5Match(parsed, 'name');
+      const rows =
+        s.searchCount.get(match, RANKED_MATCHES + 1)! > RANKED_MATCHES
+          ? this.recentHits(match, title, limit, offset)
+          : s.search.all({ match, title, limit, offset });
+      return rows.map((row) => this.hit(row, parsed));
     });
+  }
+
+  /** Name matches, then the rest, each newest first; only offset + limit of each are read. */
+  private recentHits(match: string, title: string, limit: number, offset: number): { seq: number; name: string; rank: number }[] {
+    const s = this.statements;
+    const wanted = offset + limit;
+    const titles = s.recentTitles.all(title, wanted);
+    const seqs = titles.length >= wanted ? titles : [...titles, ...s.recentBodies.all({ match, title, limit: wanted - titles.length })];
+    return seqs.slice(offset).map((seq) => ({ seq, name: s.nameOf.get(seq)!, rank: 0 }));
+  }
+
+  /** Snippets only for the hits shown, from their plain text. */
+  private hit(row: { seq: number; name: string; rank: number }, query: SearchQuery): SearchHit {
+    return { name: row.name, rank: row.rank, snippet: searchSnippet(this.statements.searchText.get(SNIPPET_SOURCE_CHARACTERS, row.seq) ?? '', query) };
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
