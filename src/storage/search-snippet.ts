@@ -77,17 +77,17 @@ export function searchSnippet(text: string, query: SearchQuery): string {
 }
 
 /**
- * Where the scan may start: a little before the first place a term can match, found by one
- * regular expression over an ASCII text (where lower case is the whole normalisation);
- * undefined when no term occurs in it (the page matched by its name). Other texts are
- * scanned from the start.
+ * Where the scan may start: a little before the first place a term occurs as typed, found by
+ * one regular expression (in an ASCII text, lower case is the whole normalisation, so that is
+ * the first match; elsewhere an accented form may come earlier and is passed over). Undefined
+ * when an ASCII text holds no term (the page matched by its name); 0 when another text holds
+ * none as typed.
  */
 function scanStart(text: string, terms: readonly { word: string; prefix: boolean }[]): number | undefined {
-  if (!ASCII.test(text)) return 0;
   // Terms are letters and digits only, so they are literal in a pattern.
   const pattern = new RegExp(terms.map((t) => `(?<![a-z0-9])${t.word}${t.prefix ? '' : '(?![a-z0-9])'}`).join('|'), 'i');
   const at = text.search(pattern);
-  if (at < 0) return undefined;
+  if (at < 0) return ASCII.test(text) ? undefined : 0;
   let start = Math.max(0, at - LEAD_CHARACTERS);
   // Not from the middle of a word.
   while (start > 0 && start < at && /[a-z0-9]/i.test(text[start - 1]!)) start++;
