@@ -7,10 +7,15 @@ import { indexWords } from './search-terms.js';
 import { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN } from './store.js';
 
 /**
- * The characters of a page's text a snippet is cut from: the stores read no more for each hit
- * (a hit whose words lie further on shows the start of its text, unmarked).
+ * The characters of a page's text a snippet is cut from: the stores keep no more of it (the
+ * index has every word), so a hit whose words lie further on shows its start, unmarked.
  */
 export const SNIPPET_SOURCE_CHARACTERS = 16_384;
+
+/** What a store keeps of a page's text for its snippets. */
+export function snippetSource(text: string): string {
+  return text.slice(0, SNIPPET_SOURCE_CHARACTERS);
+}
 const SNIPPET_WORDS = 24;
 /** Words shown before the first match. */
 const LEAD_WORDS = 4;

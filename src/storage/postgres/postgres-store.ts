@@ -13,7 +13,7 @@ import type {
 } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
-import { SNIPPET_SOURCE_CHARACTERS, searchSnippet } from '../search-snippet.js';
+import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 import { type BatchOutcome, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
@@ -70,21 +70,21 @@ const SQL = {
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
-  // Search: $1 tsquery text (search-query.ts), $2 limit, $3 offset, $4 characters of each
-  // hit's text for its snippet, $5 one more than RANKED_MATCHES. Pages whose name matches come
+  // Search: $1 tsquery text (search-query.ts), $2 limit, $3 offset, $4 one more than
+  // RANKED_MATCHES. Pages whose name matches come
   // first, then ts_rank (a name word weighs ten times a body word), then the name. One pass
   // over the matches counts them too: past RANKED_MATCHES the store asks searchRecent instead.
   searchRanked: `WITH m AS MATERIALIZED (
                    SELECT name, NOT (name_vector @@ $1::tsquery) AS untitled, -ts_rank(vector, $1::tsquery, 1) AS rank
-                   FROM page_search WHERE vector @@ $1::tsquery LIMIT $5::int
+                   FROM page_search WHERE vector @@ $1::tsquery LIMIT $4::int
                  ),
                  hits AS MATERIALIZED (
-                   SELECT name, untitled, rank FROM m WHERE (SELECT count(*) FROM m) < $5::int
+                   SELECT name, untitled, rank FROM m WHERE (SELECT count(*) FROM m) < $4::int
                    ORDER BY untitled, rank, name LIMIT $2 OFFSET $3
                  )
                  SELECT t.matches, x.name, x.rank, x.body FROM (SELECT count(*)::int AS matches FROM m) t
                  LEFT JOIN LATERAL (
-                   SELECT h.name, h.untitled, h.rank, left(s.body, $4::int) AS body FROM hits h JOIN page_search s ON s.name = h.name
+                   SELECT h.name, h.untitled, h.rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
                  ) x ON true
                  ORDER BY x.untitled, x.rank, x.name`,
   // An unselective query (search-query.ts RANKED_MATCHES): name matches, then the newest.
@@ -98,7 +98,7 @@ const SQL = {
                       ORDER BY seq DESC LIMIT $2::int + $3::int)
                    ) u ORDER BY untitled, seq DESC LIMIT $2 OFFSET $3
                  )
-                 SELECT h.name, 0 AS rank, left(s.body, $4::int) AS body FROM hits h JOIN page_search s ON s.name = h.name
+                 SELECT h.name, 0 AS rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
                  ORDER BY h.untitled, h.seq DESC`,
   unsearched: `SELECT name, revision FROM pages p
                WHERE NOT deleted AND name > $1 AND NOT EXISTS (SELECT 1 FROM page_search s WHERE s.name = p.name)
@@ -225,15 +225,15 @@ function toBatchWrite(job: Write): BatchWrite {
     guarded: job.info.unlessProtected ?? false,
   };
   if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
-  const body = storedSearchText(job.info.searchText ?? job.content);
+  const text = storedSearchText(job.info.searchText ?? job.content);
   return {
     ...base,
     deleted: false,
     etag: revisionEtag(job.content),
     size: Buffer.byteLength(job.content, 'utf8'),
     content: Buffer.from(job.content, 'utf8'),
-    body,
-    vector: tsvectorLiteral(job.name, body),
+    body: snippetSource(text),
+    vector: tsvectorLiteral(job.name, text),
     nameVector: nameVectorLiteral(job.name),
   };
 }
@@ -360,10 +360,10 @@ export class PostgresPageStore implements PageStore {
     if (parsed.parts.length === 0) return [];
     const tsquery = tsqueryText(parsed);
     type Row = { name: string; body: string; rank: number };
-    const ranked = await this.read<Row & { matches: number }>('searchRanked', [tsquery, limit, offset, SNIPPET_SOURCE_CHARACTERS, RANKED_MATCHES + 1]);
+    const ranked = await this.read<Row & { matches: number }>('searchRanked', [tsquery, limit, offset, RANKED_MATCHES + 1]);
     const rows: Row[] =
       (ranked[0]?.matches ?? 0) > RANKED_MATCHES
-        ? await this.read<Row>('searchRecent', [tsquery, limit, offset, SNIPPET_SOURCE_CHARACTERS])
+        ? await this.read<Row>('searchRecent', [tsquery, limit, offset])
         : ranked.filter((row) => row.name !== null);
     return rows.map((row) => ({ name: row.name, snippet: searchSnippet(row.body, parsed), rank: Number(row.rank) }));
   }
@@ -378,8 +378,8 @@ export class PostgresPageStore implements PageStore {
     for (;;) {
       const missing = await this.read<{ name: string; revision: number }>('unsearched', [after, UNSEARCHED_BATCH]);
       for (const { name, revision } of missing) {
-        const body = storedSearchText((await this.content(name, revision)) ?? '');
-        await this.read('indexUnsearched', [name, revision, body, tsvectorLiteral(name, body), nameVectorLiteral(name)]);
+        const text = storedSearchText((await this.content(name, revision)) ?? '');
+        await this.read('indexUnsearched', [name, revision, snippetSource(text), tsvectorLiteral(name, text), nameVectorLiteral(name)]);
       }
       if (missing.length < UNSEARCHED_BATCH) return;
       after = missing[missing.length - 1]!.name;

@@ -87,7 +87,8 @@ const MIGRATIONS: readonly string[] = [
   );
   `,
   `
-  -- Search, rebuilt (issue 13): seq is the revision's, body its plain text (for snippets);
+  -- Search, rebuilt (issue 13): seq is the revision's, body the start of its plain text (the
+  -- snippets' source, search-snippet.ts);
   -- vector the words of the name (weight A) and of that text (weight D) exactly as
   -- search-terms.ts cuts them, the same words SQLite indexes, and name_vector those of the
   -- name alone (titles rank first). The store fills it for existing pages when it opens.

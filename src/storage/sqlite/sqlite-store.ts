@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { revisionEtag } from '../revision-etag.js';
@@ -16,7 +17,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
-import { SNIPPET_SOURCE_CHARACTERS, searchSnippet } from '../search-snippet.js';
+import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
@@ -123,8 +124,8 @@ function searchStatements(db: Database.Database) {
     unindex: db.prepare<[number], unknown>('DELETE FROM page_search WHERE rowid = ?'),
     unindexText: db.prepare<[number], unknown>('DELETE FROM search_text WHERE seq = ?'),
     index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
-    indexText: db.prepare<[number | bigint, string], unknown>('INSERT INTO search_text (seq, body) VALUES (?, ?)'),
-    searchText: db.prepare<[number, number], string>('SELECT substr(body, 1, ?) FROM search_text WHERE seq = ?').pluck(),
+    indexText: db.prepare<[number | bigint, Buffer], unknown>('INSERT INTO search_text (seq, body) VALUES (?, ?)'),
+    searchText: db.prepare<[number], Buffer>('SELECT body FROM search_text WHERE seq = ?').pluck(),
     unsearched: db.prepare<[string, number], { name: string; revision: number; seq: number }>(
       `SELECT p.name, p.revision, r.seq FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
        WHERE p.deleted = 0 AND p.name > ? AND NOT EXISTS (SELECT 1 FROM search_text s WHERE s.seq = r.seq)
@@ -285,7 +286,8 @@ export class SqlitePageStore implements PageStore {
 
   private indexSearch(seq: number | bigint, name: string, text: string): void {
     const body = storedSearchText(text);
-    this.statements.indexText.run(seq, body);
+    // Deflated: plain text is most of a page's size, and snippets inflate only the hits shown.
+    this.statements.indexText.run(seq, deflateRawSync(snippetSource(body)));
     this.statements.index.run(seq, indexedColumn(name), indexedColumn(body));
   }
 
@@ -480,7 +482,8 @@ export class SqlitePageStore implements PageStore {
 
   /** Snippets only for the hits shown, from their plain text. */
   private hit(row: { seq: number; name: string; rank: number }, query: SearchQuery): SearchHit {
-    return { name: row.name, rank: row.rank, snippet: searchSnippet(this.statements.searchText.get(SNIPPET_SOURCE_CHARACTERS, row.seq) ?? '', query) };
+    const body = this.statements.searchText.get(row.seq);
+    return { name: row.name, rank: row.rank, snippet: searchSnippet(body === undefined ? '' : inflateRawSync(body).toString('utf8'), query) };
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
