@@ -153,7 +153,7 @@ describe('search finds what people type (SQLite)', () => {
     assert.deepEqual(await names(sqlite, 'common', 2, RANKED_MATCHES + 60), []);
   });
 
-  it('a store whose index is missing fills it when it opens (the migration of an existing store)', async () => {
+  it('a store whose index is missing fills it when it opens, with the plain text it is given (the migration of an existing store)', async () => {
     const file = join(dir, 'legacy.sqlite3');
     const store = new SqlitePageStore(file);
     await store.put('Legacy Page', 'Some **legacy** words.', 0, { summary: '', author: 'test' });
@@ -161,9 +161,9 @@ describe('search finds what people type (SQLite)', () => {
     const db = new Database(file);
     db.exec('DELETE FROM search_text; DELETE FROM page_search;');
     db.close();
-    const reopened = new SqlitePageStore(file);
+    const reopened = new SqlitePageStore(file, { plainText: searchText });
     stores.push(reopened);
-    assert.deepEqual(await names(reopened, 'legacy'), ['Legacy Page']);
+    assert.deepEqual((await reopened.search('legacy', 10)).map((hit) => [hit.name, hit.snippet]), [['Legacy Page', `Some ${O}legacy${C} words.`]]);
   });
 });
 
@@ -191,14 +191,14 @@ describe('search is the same on SQLite and PostgreSQL', { skip: verdict.skip }, 
     assert.deepEqual(b.map((hit) => [hit.name, hit.snippet]), a.map((hit) => [hit.name, hit.snippet]));
   });
 
-  it('a store whose index is missing fills it when it opens (the migration of an existing store)', async () => {
+  it('a store whose index is missing fills it when it opens, with the plain text it is given (the migration of an existing store)', async () => {
     const schema = schemas!.next();
     const store = await openPostgresStore({ url: POSTGRES_URL, schema });
     await store.put('Legacy Page', 'Some **legacy** words.', 0, { summary: '', author: 'test' });
     await store.close();
     await schemas!.query(`DELETE FROM "${schema}".page_search`);
-    const reopened = await openPostgresStore({ url: POSTGRES_URL, schema });
+    const reopened = await openPostgresStore({ url: POSTGRES_URL, schema, plainText: searchText });
     stores.push(reopened);
-    assert.deepEqual(await names(reopened, 'legacy'), ['Legacy Page']);
+    assert.deepEqual((await reopened.search('legacy', 10)).map((hit) => [hit.name, hit.snippet]), [['Legacy Page', `Some ${O}legacy${C} words.`]]);
   });
 });

@@ -91,6 +91,13 @@ export interface ChangeEvent {
   readonly lastModified: number;
 }
 
+/**
+ * A page's text as the search index should get it, from its stored content (the wiki's
+ * Markdown-to-plain-text, src/ui/plain-text.ts): for pages indexed when a store opens, which
+ * were written before the index kept plain text. The content itself where none is given.
+ */
+export type PlainText = (content: string) => string;
+
 /** Matched words in a search snippet are wrapped in these two control characters. */
 export const SNIPPET_MARK_OPEN = '\u0002';
 export const SNIPPET_MARK_CLOSE = '\u0003';

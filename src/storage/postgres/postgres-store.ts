@@ -7,6 +7,7 @@ import type {
   PageStore,
   PageSummary,
   RevisionInfo,
+  PlainText,
   SearchHit,
   WriteInfo,
   WriteResult,
@@ -381,14 +382,13 @@ export class PostgresPageStore implements PageStore {
   /**
    * Current pages the search index lacks (a store made before this index) get their content
    * indexed, a batch at a time, in name order, so an interrupted open resumes where it stopped.
-   * Their snippets show the source until the page is next saved with its plain text.
    */
-  async indexUnsearchedPages(): Promise<void> {
+  async indexUnsearchedPages(plainText: PlainText): Promise<void> {
     let after = '';
     for (;;) {
       const missing = await this.read<{ name: string; revision: number }>('unsearched', [after, UNSEARCHED_BATCH]);
       for (const { name, revision } of missing) {
-        const text = storedSearchText((await this.content(name, revision)) ?? '');
+        const text = storedSearchText(plainText((await this.content(name, revision)) ?? ''));
         await this.read('indexUnsearched', [name, revision, snippetSource(text), tsvectorLiteral(name, text), nameVectorLiteral(name)]);
       }
       if (missing.length < UNSEARCHED_BATCH) return;
@@ -479,7 +479,7 @@ export class PostgresPageStore implements PageStore {
 }
 
 /** Connects, brings the schema up to date and starts listening for changes. */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresPageStore> {
+export async function openPostgresStore(options: PostgresStoreOptions & { readonly plainText?: PlainText }): Promise<PostgresPageStore> {
   const pool = createPool(options);
   // An idle connection that the server closes is dropped by the pool; the next call opens another.
   pool.on('error', () => undefined);
@@ -494,7 +494,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     });
     await feed.start();
     const store = new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, options);
-    await store.indexUnsearchedPages();
+    await store.indexUnsearchedPages(options.plainText ?? ((content) => content));
     return store;
   } catch (error) {
     await feed?.close();

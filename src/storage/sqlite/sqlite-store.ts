@@ -12,6 +12,7 @@ import type {
   PageStore,
   PageSummary,
   RevisionInfo,
+  PlainText,
   SearchHit,
   WriteInfo,
   WriteResult,
@@ -36,6 +37,8 @@ export interface SqliteStoreOptions {
    * and trusts its cache.
    */
   readonly shared?: boolean;
+  /** How pages indexed at open get their plain text (store.ts PlainText). */
+  readonly plainText?: PlainText;
 }
 
 interface PageRow {
@@ -281,7 +284,7 @@ export class SqlitePageStore implements PageStore {
       return committed;
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
-    guarded(() => this.indexUnsearchedPages());
+    guarded(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
   }
 
   private indexSearch(seq: number | bigint, name: string, text: string): void {
@@ -299,13 +302,13 @@ export class SqlitePageStore implements PageStore {
   /**
    * Current pages the search index lacks (a store made before search_text existed) get
    * their content indexed, a batch per transaction, so an interrupted open resumes where it
-   * stopped. Their snippets show the source until the page is next saved with its plain text.
+   * stopped.
    */
-  private indexUnsearchedPages(): void {
+  private indexUnsearchedPages(plainText: PlainText): void {
     const s = this.statements;
     const batch = this.db.transaction((after: string) => {
       const missing = s.unsearched.all(after, UNSEARCHED_BATCH);
-      for (const row of missing) this.indexSearch(row.seq, row.name, s.content.get(row.name, row.revision)?.content ?? '');
+      for (const row of missing) this.indexSearch(row.seq, row.name, plainText(s.content.get(row.name, row.revision)?.content ?? ''));
       return missing.length < UNSEARCHED_BATCH ? undefined : missing[missing.length - 1]!.name;
     });
     for (let after: string | undefined = ''; after !== undefined; ) after = batch.immediate(after);
