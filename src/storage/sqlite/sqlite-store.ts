@@ -115,8 +115,9 @@ function toChangeEvent(row: RevisionRow): ChangeEvent {
 const UNSEARCHED_BATCH = 200;
 
 /**
- * The search index: search_text keeps each current page's plain text by the seq of its
- * revision, page_search (contentless FTS5) its words. Pages whose name matches every part
+ * The search index: search_text keeps the start of each current page's plain text (its
+ * snippets' source, deflated) by the seq of its revision, page_search (contentless FTS5) the
+ * words of its name and whole text. Pages whose name matches every part
  * come first, then bm25 with the name weighing ten times the body, then the name; for an
  * unselective query (RANKED_MATCHES), name matches and then the newest, each walked by
  * descending rowid (the seq) and stopped as soon as enough are found.
