@@ -73,15 +73,16 @@ const SQL = {
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
   // Search: $1 tsquery text (search-query.ts), $2 limit, $3 offset, $4 one more than
   // RANKED_MATCHES. Pages whose name matches come
-  // first, then ts_rank (a name word weighs ten times a body word), then the name. One pass
-  // over the matches counts them too: past RANKED_MATCHES the store asks searchRecent instead.
+  // first, then ts_rank (a name word weighs ten times a body word), then the name. The
+  // matches are counted first, from the index (a vector is read only to check a phrase): past
+  // RANKED_MATCHES nothing is ranked and the store asks searchRecent instead.
   searchRanked: `WITH m AS MATERIALIZED (
-                   SELECT name, NOT (name_vector @@ $1::tsquery) AS untitled, -ts_rank(vector, $1::tsquery, 1) AS rank
-                   FROM page_search WHERE vector @@ $1::tsquery LIMIT $4::int
+                   SELECT name FROM page_search WHERE vector @@ $1::tsquery LIMIT $4::int
                  ),
                  hits AS MATERIALIZED (
-                   SELECT name, untitled, rank FROM m WHERE (SELECT count(*) FROM m) < $4::int
-                   ORDER BY untitled, rank, name LIMIT $2 OFFSET $3
+                   SELECT s.name, NOT (s.name_vector @@ $1::tsquery) AS untitled, -ts_rank(s.vector, $1::tsquery, 1) AS rank
+                   FROM m JOIN page_search s ON s.name = m.name WHERE (SELECT count(*) FROM m) < $4::int
+                   ORDER BY untitled, rank, s.name LIMIT $2 OFFSET $3
                  )
                  SELECT t.matches, x.name, x.rank, x.body FROM (SELECT count(*)::int AS matches FROM m) t
                  LEFT JOIN LATERAL (
