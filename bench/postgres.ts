@@ -114,6 +114,11 @@ export function wholeWriteScript(channel: string): string {
     '10': '(extract(epoch from clock_timestamp()) * 1000)::bigint',
     '11': `'${channel.replaceAll("'", "''")}'`,
     '12': 'ARRAY[false]',
+    // The name's fold key (page-name-key.ts); only a creation stores it.
+    '13': `ARRAY['pgbench-' || :client_id]`,
+    // The indexed words, as a tsvector literal (search-terms.ts builds it in midair).
+    '14': `ARRAY[to_tsvector('simple', ${text})::text]`,
+    '15': `ARRAY[to_tsvector('simple', 'pgbench')::text]`,
   };
   const statement = BATCH_WRITE_SQL.replace(/\$(\d+)/g, (_, n: string) => one[n] ?? `$${n}`);
   // pgbench takes one line per command; the returned revision is the next write's expectation.

@@ -2,6 +2,7 @@
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
 import { openAccountStore, openStore } from './storage/index.js';
+import { searchText } from './ui/plain-text.js';
 
 export interface Serving {
   readonly address: string;
@@ -9,7 +10,7 @@ export interface Serving {
 
 /** `shared`: other processes use the same store (a worker of --workers). */
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
-  const store = await openStore({ ...config, shared });
+  const store = await openStore({ ...config, shared, plainText: searchText });
   const accounts = await openAccountStore(config);
   const app = await buildServer({
     store,

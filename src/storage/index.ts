@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
 import type { AccountStore } from './accounts.js';
-import type { PageStore } from './store.js';
+import type { PageStore, PlainText } from './store.js';
 
 export interface StoreConfig {
   /** Folder of the embedded SQLite file. */
@@ -14,6 +14,8 @@ export interface StoreConfig {
   readonly shared?: boolean;
   readonly dbPoolSize?: number;
   readonly dbStatementTimeout?: number;
+  /** How pages written before the search index kept plain text get theirs, once, at open. */
+  readonly plainText?: PlainText;
 }
 
 /** Picks the backend from the configuration. */
@@ -25,9 +27,10 @@ export async function openStore(config: StoreConfig): Promise<PageStore> {
       url: config.databaseUrl,
       ...(config.dbPoolSize === undefined ? {} : { poolSize: config.dbPoolSize }),
       ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
+      ...(config.plainText === undefined ? {} : { plainText: config.plainText }),
     });
   }
-  return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false });
+  return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false, ...(config.plainText === undefined ? {} : { plainText: config.plainText }) });
 }
 
 /**

@@ -44,6 +44,15 @@ export async function compressRevision(text: Buffer): Promise<EncodedRevision> {
     : { encoding: REVISION_ENCODING.plain, bytes: text };
 }
 
+/** decodeRevision on the event loop: only for work that runs before a server serves (a store's open). */
+export function decodeRevisionSync(encoding: number, stored: Buffer | string): string {
+  if (encoding === REVISION_ENCODING.plain) return typeof stored === 'string' ? stored : stored.toString('utf8');
+  if (encoding !== REVISION_ENCODING.deflateRaw || typeof stored === 'string') {
+    throw new StoreError('corrupt', `A revision is stored in an encoding this version does not know (${encoding})`);
+  }
+  return inflateRawSync(stored).toString('utf8');
+}
+
 /** The text of a stored revision, byte-exact; `stored` is a string where the driver gave one. */
 export async function decodeRevision(encoding: number, stored: Buffer | string): Promise<string> {
   if (encoding === REVISION_ENCODING.plain) return typeof stored === 'string' ? stored : stored.toString('utf8');

@@ -46,6 +46,11 @@ export interface WriteInfo {
    * caller's own check still holds).
    */
   readonly unlessProtected?: boolean;
+  /**
+   * What the search index gets for this revision: the page's text as read, without markup
+   * (src/ui/plain-text.ts), from which snippets are cut; the content itself when absent.
+   */
+  readonly searchText?: string;
 }
 
 /**
@@ -103,6 +108,13 @@ export interface ChangeEvent {
   readonly lastModified: number;
 }
 
+/**
+ * A page's text as the search index should get it, from its stored content (the wiki's
+ * Markdown-to-plain-text, src/ui/plain-text.ts): for pages indexed when a store opens, which
+ * were written before the index kept plain text. The content itself where none is given.
+ */
+export type PlainText = (content: string) => string;
+
 /** Matched words in a search snippet are wrapped in these two control characters. */
 export const SNIPPET_MARK_OPEN = '\u0002';
 export const SNIPPET_MARK_CLOSE = '\u0003';
@@ -150,8 +162,12 @@ export interface PageStore {
   recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]>;
   /** One page's changes after revision `after`, oldest first (for event replay after a reconnect). */
   pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]>;
-  /** Current pages containing every word of `query`, best first; [] when it has no words. */
-  search(query: string, limit: number): Promise<SearchHit[]>;
+  /**
+   * Current pages matching every part of `query` (search-query.ts: words, "phrases", prefixes),
+   * pages whose name matches first, then best first, then by name; the `limit` hits after the
+   * first `offset`. [] when it has no words.
+   */
+  search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
   /**
    * Subscribes to committed changes, including those made by other processes where the
    * backend can tell. `missed` is called when some may not have been delivered (the feed from

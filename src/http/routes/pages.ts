@@ -6,6 +6,7 @@ import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
 import { equivalentEtags } from '../content-coding.js';
 import { conditionalWrite, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
+import { searchText } from '../../ui/plain-text.js';
 import { parseEditSummary } from '../edit-summary.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
@@ -82,7 +83,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     const name = parsePageName(request.params.name);
     const content = typeof request.body === 'string' ? request.body : '';
     const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, searchText: searchText(content) };
     const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) => store.put(name, content, state.revision, info), {
       onRefused: (problem, state) => withMergeProposal(store, work, name, problem, state, request.headers['if-match'], content),
       protectedRefusal: by.protectedRefusal,

@@ -124,6 +124,26 @@ const MIGRATIONS: readonly (string | ((client: Queryable) => Promise<void>))[] =
     }
     await client.query('CREATE UNIQUE INDEX pages_name_key ON pages (name_key)');
   },
+  `
+  -- Search, rebuilt (issue 13): seq is the revision's, body the start of its plain text (the
+  -- snippets' source, search-snippet.ts);
+  -- vector the words of the name (weight A) and of that text (weight D) exactly as
+  -- search-terms.ts cuts them, the same words SQLite indexes, and name_vector those of the
+  -- name alone (titles rank first). Every search reads a GIN index's whole pending list (4 MB
+  -- by default): a short one keeps that cheap, at the cost of merging it more often on writes.
+  -- The store fills the table for existing pages when it opens.
+  DROP TABLE page_search;
+  CREATE TABLE page_search (
+    name        text COLLATE "C" PRIMARY KEY,
+    seq         bigint NOT NULL,
+    body        text NOT NULL,
+    vector      tsvector NOT NULL,
+    name_vector tsvector NOT NULL
+  );
+  CREATE INDEX page_search_vector ON page_search USING gin (vector) WITH (gin_pending_list_limit = 256);
+  CREATE INDEX page_search_name_vector ON page_search USING gin (name_vector) WITH (gin_pending_list_limit = 256);
+  CREATE INDEX page_search_seq ON page_search (seq);
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -14,8 +14,12 @@ export interface BatchWrite {
   readonly author: string;
   /** The UTF-8 bytes of the new revision. */
   readonly content: Buffer | null;
-  /** What the search index gets (NUL-free, bounded). */
+  /** What the search index keeps for snippets (plain text, NUL-free, bounded). */
   readonly body: string | null;
+  /** The indexed words as a tsvector literal (search-terms.ts tsvectorLiteral). */
+  readonly vector: string | null;
+  /** The name's words alone, as a tsvector literal. */
+  readonly nameVector: string | null;
   /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
   readonly guarded: boolean;
   /** The name's fold key (page-name-key.ts), which a creation stores under a unique index. */
@@ -25,7 +29,7 @@ export interface BatchWrite {
 const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
 
 /**
- * $1…$9, $12 and $13 are parallel arrays (one element per write; names unique within a batch),
+ * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
  * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
@@ -49,8 +53,8 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
-  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, name_key)
+  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[], $14::text[], $15::text[])
+    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, name_key, vector, name_vector)
   WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
@@ -82,9 +86,9 @@ superseded AS (
   SELECT r.seq FROM updated u JOIN revisions r ON r.name = u.name AND r.revision = u.revision - 1 WHERE NOT r.deleted
 ),
 indexed AS (
-  INSERT INTO page_search (name, body, vector)
-  SELECT w.name, w.body, to_tsvector('simple', w.body) FROM changed c JOIN w ON w.name = c.name WHERE NOT c.deleted
-  ON CONFLICT (name) DO UPDATE SET body = excluded.body, vector = excluded.vector
+  INSERT INTO page_search (name, seq, body, vector, name_vector)
+  SELECT w.name, r.seq, w.body, w.vector::tsvector, w.name_vector::tsvector FROM recorded r JOIN w ON w.name = r.name WHERE NOT r.deleted
+  ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, body = excluded.body, vector = excluded.vector, name_vector = excluded.name_vector
 ),
 unindexed AS (
   DELETE FROM page_search s USING changed c WHERE s.name = c.name AND c.deleted
@@ -122,6 +126,8 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     channel,
     writes.map((w) => w.guarded),
     writes.map((w) => w.nameKey),
+    writes.map((w) => w.vector),
+    writes.map((w) => w.nameVector),
   ];
 }
 

@@ -111,6 +111,18 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
     }
     db.exec('CREATE UNIQUE INDEX pages_name_key ON pages (name_key)');
   },
+  `
+  -- Search, rebuilt (issue 13): search_text holds the start of each current page's plain text
+  -- (the snippets' source, deflated), keyed by the seq of the revision it came from; the FTS5
+  -- index keeps no text of its own (contentless) and is fed the words of the name and of the
+  -- whole text (search-terms.ts). The store fills both for existing pages when it opens.
+  DROP TABLE page_search;
+  CREATE TABLE search_text (
+    seq  INTEGER PRIMARY KEY,
+    body BLOB NOT NULL
+  );
+  CREATE VIRTUAL TABLE page_search USING fts5(name, body, content = '', contentless_delete = 1, tokenize = 'unicode61');
+  `,
 ];
 
 /** Applies the migrations not yet applied, up to `upTo` (tests build older stores with it). */

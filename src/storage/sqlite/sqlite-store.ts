@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
 import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
 import { pageNameKey } from '../page-name-key.js';
-import { decodeRevision } from '../revision-codec.js';
+import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type {
   ChangeEvent,
@@ -15,11 +16,14 @@ import type {
   PageStore,
   PageSummary,
   RevisionInfo,
+  PlainText,
   SearchHit,
   WriteInfo,
   WriteResult,
 } from '../store.js';
-import { searchTerms } from '../search-terms.js';
+import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
+import { searchSnippet, snippetSource } from '../search-snippet.js';
+import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
@@ -47,6 +51,8 @@ export interface SqliteStoreOptions {
   readonly onStatement?: (text: string) => void;
   /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
   readonly compaction?: CompactorOptions;
+  /** How pages indexed at open get their plain text (store.ts PlainText). */
+  readonly plainText?: PlainText;
 }
 
 interface PageRow {
@@ -117,6 +123,52 @@ function toChangeEvent(row: RevisionRow): ChangeEvent {
     summary: row.summary,
     author: row.author,
     lastModified: row.modified_ms,
+  };
+}
+
+const UNSEARCHED_BATCH = 200;
+
+/**
+ * The search index: search_text keeps the start of each current page's plain text (its
+ * snippets' source, deflated) by the seq of its revision, page_search (contentless FTS5) the
+ * words of its name and whole text. Pages whose name matches every part
+ * come first, then bm25 with the name weighing ten times the body, then the name; for an
+ * unselective query (RANKED_MATCHES), name matches and then the newest, each walked by
+ * descending rowid (the seq) and stopped as soon as enough are found.
+ */
+function searchStatements(db: Database.Database) {
+  return {
+    seqOf: db.prepare<[string, number], number>('SELECT seq FROM revisions WHERE name = ? AND revision = ?').pluck(),
+    unindex: db.prepare<[number], unknown>('DELETE FROM page_search WHERE rowid = ?'),
+    unindexText: db.prepare<[number], unknown>('DELETE FROM search_text WHERE seq = ?'),
+    index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
+    indexText: db.prepare<[number | bigint, Buffer], unknown>('INSERT INTO search_text (seq, body) VALUES (?, ?)'),
+    // The hits of one result page, each list as one JSON array: one statement, not one per hit.
+    searchTexts: db.prepare<[string], { seq: number; body: Buffer }>('SELECT seq, body FROM search_text WHERE seq IN (SELECT value FROM json_each(?))'),
+    unsearched: db.prepare<[string, number], { name: string; revision: number; seq: number }>(
+      `SELECT p.name, p.revision, r.seq FROM pages p JOIN revisions r ON r.name = p.name AND r.revision = p.revision
+       WHERE p.deleted = 0 AND p.name > ? AND NOT EXISTS (SELECT 1 FROM search_text s WHERE s.seq = r.seq)
+       ORDER BY p.name LIMIT ?`,
+    ),
+    searchCount: db.prepare<[string, number], number>(
+      'SELECT count(*) FROM (SELECT 1 FROM page_search WHERE page_search MATCH ? LIMIT ?)',
+    ).pluck(),
+    recentTitles: db.prepare<[string, number], number>(
+      'SELECT rowid FROM page_search WHERE page_search MATCH ? ORDER BY rowid DESC LIMIT ?',
+    ).pluck(),
+    recentBodies: db.prepare<Record<string, unknown>, number>(
+      `SELECT rowid FROM page_search WHERE page_search MATCH @match
+         AND rowid NOT IN (SELECT rowid FROM page_search WHERE page_search MATCH @title)
+       ORDER BY rowid DESC LIMIT @limit`,
+    ).pluck(),
+    namesOf: db.prepare<[string], { seq: number; name: string }>('SELECT seq, name FROM revisions WHERE seq IN (SELECT value FROM json_each(?))'),
+    search: db.prepare<Record<string, unknown>, { seq: number; name: string; rank: number }>(
+      `SELECT h.seq, r.name, h.rank FROM (
+         SELECT rowid AS seq, bm25(page_search, 10.0, 1.0) AS rank FROM page_search WHERE page_search MATCH @match
+       ) h JOIN revisions r ON r.seq = h.seq
+       ORDER BY h.seq NOT IN (SELECT rowid FROM page_search WHERE page_search MATCH @title), h.rank, r.name
+       LIMIT @limit OFFSET @offset`,
+    ),
   };
 }
 
@@ -226,14 +278,7 @@ export class SqlitePageStore implements PageStore {
       ),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
-      unindex: db.prepare<[string, number], unknown>(
-        'DELETE FROM page_search WHERE rowid = (SELECT seq FROM revisions WHERE name = ? AND revision = ?)',
-      ),
-      index: db.prepare<[number | bigint, string, string], unknown>('INSERT INTO page_search (rowid, name, body) VALUES (?, ?, ?)'),
-      search: db.prepare<[string, number], SearchHit>(
-        `SELECT name, snippet(page_search, 1, char(2), char(3), '…', 16) AS snippet, bm25(page_search) AS rank
-         FROM page_search WHERE page_search MATCH ? ORDER BY rank LIMIT ?`,
-      ),
+      ...searchStatements(db),
     };
     // Each job runs in its own savepoint (a nested transaction), so one failing write is
     // rolled back alone; the batch commits once, and only then is anyone answered.
@@ -273,6 +318,38 @@ export class SqlitePageStore implements PageStore {
       onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
       ...options.compaction,
     });
+    guarded(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+  }
+
+  private indexSearch(seq: number | bigint, name: string, text: string): void {
+    const body = storedSearchText(text);
+    // Deflated: plain text is most of a page's size, and snippets inflate only the hits shown.
+    this.statements.indexText.run(seq, deflateRawSync(snippetSource(body)));
+    this.statements.index.run(seq, indexedColumn(name), indexedColumn(body));
+  }
+
+  private unindexSearch(seq: number): void {
+    this.statements.unindexText.run(seq);
+    this.statements.unindex.run(seq);
+  }
+
+  /**
+   * Current pages the search index lacks (a store made before search_text existed) get
+   * their content indexed, a batch per transaction, so an interrupted open resumes where it
+   * stopped.
+   */
+  private indexUnsearchedPages(plainText: PlainText): void {
+    const s = this.statements;
+    const batch = this.db.transaction((after: string) => {
+      const missing = s.unsearched.all(after, UNSEARCHED_BATCH);
+      for (const row of missing) {
+        const stored = s.content.get(row.name, row.revision);
+        const text = stored?.content == null ? '' : decodeRevisionSync(stored.encoding, stored.content);
+        this.indexSearch(row.seq, row.name, plainText(text));
+      }
+      return missing.length < UNSEARCHED_BATCH ? undefined : missing[missing.length - 1]!.name;
+    });
+    for (let after: string | undefined = ''; after !== undefined; ) after = batch.immediate(after);
   }
 
   /** Caches a page state. Our own commits do not change our data_version; only others' do. */
@@ -316,8 +393,9 @@ export class SqlitePageStore implements PageStore {
     if (!row) return { ok: false, reason: 'conflict' };
     const { lastInsertRowid: seq } = s.record.run({ ...row, summary: job.info.summary, author: job.info.author, content });
     // The search index follows the current revision, in the same transaction.
-    s.unindex.run(job.name, job.expectedRevision);
-    if (content !== null) s.index.run(seq, job.name, content);
+    const previous = s.seqOf.get(job.name, job.expectedRevision);
+    if (previous !== undefined) this.unindexSearch(previous);
+    if (content !== null) this.indexSearch(seq, job.name, job.info.searchText ?? content);
     // The revision this one supersedes is queued for compression, in the same transaction.
     if (job.expectedRevision > 0) s.queueSuperseded.run(job.name, job.expectedRevision);
     return { ok: true, state: toState(row, job.name) };
@@ -436,12 +514,36 @@ export class SqlitePageStore implements PageStore {
     return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(toChangeEvent);
   }
 
-  async search(query: string, limit: number): Promise<SearchHit[]> {
-    const terms = searchTerms(query);
-    if (terms.length === 0) return [];
-    // Each word quoted: FTS5 reads them as plain strings, all required.
-    const match = terms.map((t) => `"${t}"`).join(' ');
-    return guarded(() => this.statements.search.all(match, limit));
+  async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
+    const parsed = parseSearchQuery(query);
+    if (parsed.parts.length === 0) return [];
+    const s = this.statements;
+    return guarded(() => {
+      const match = fts5Match(parsed);
+      const title = fts5Match(parsed, 'name');
+      const rows =
+        s.searchCount.get(match, RANKED_MATCHES + 1)! > RANKED_MATCHES
+          ? this.recentHits(match, title, limit, offset)
+          : s.search.all({ match, title, limit, offset });
+      const bodies = new Map(s.searchTexts.all(JSON.stringify(rows.map((row) => row.seq))).map((row) => [row.seq, row.body]));
+      return rows.map((row) => this.hit(row, bodies.get(row.seq), parsed));
+    });
+  }
+
+  /** Name matches, then the rest, each newest first; only offset + limit of each are read. */
+  private recentHits(match: string, title: string, limit: number, offset: number): { seq: number; name: string; rank: number }[] {
+    const s = this.statements;
+    const wanted = offset + limit;
+    const titles = s.recentTitles.all(title, wanted);
+    const seqs = titles.length >= wanted ? titles : [...titles, ...s.recentBodies.all({ match, title, limit: wanted - titles.length })];
+    const shown = seqs.slice(offset);
+    const names = new Map(s.namesOf.all(JSON.stringify(shown)).map((row) => [row.seq, row.name]));
+    return shown.map((seq) => ({ seq, name: names.get(seq)!, rank: 0 }));
+  }
+
+  /** Snippets only for the hits shown, from their plain text. */
+  private hit(row: { seq: number; name: string; rank: number }, body: Buffer | undefined, query: SearchQuery): SearchHit {
+    return { name: row.name, rank: row.rank, snippet: searchSnippet(body === undefined ? '' : inflateRawSync(body).toString('utf8'), query) };
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {

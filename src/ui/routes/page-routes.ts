@@ -11,6 +11,7 @@ import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import { type Html, html } from '../html.js';
 import { errorPage, sendHtml, sendUncachedHtml } from '../html-response.js';
+import { searchText } from '../plain-text.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -181,7 +182,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
     try {
       const by = writer(request);
-      const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
+      const info = { summary, author: by.author, unlessProtected: by.unlessProtected, searchText: searchText(text) };
       await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
     } catch (error) {
       if (error instanceof HttpProblem && error.code === 'page-name-lookalike') return sendUncachedHtml(reply, 409, lookalikePage(error));

@@ -7,6 +7,7 @@ import { sendRepresentation } from '../../http/representation.js';
 import { assets } from '../assets.js';
 import { wikiPath } from '../format.js';
 import { sendHtml } from '../html-response.js';
+import { MAX_SEARCH_PAGES, SearchResults } from '../search.js';
 import { wikiLinkTarget } from '../wiki-links.js';
 import { homeView, pageIndexView } from '../views/home-view.js';
 import { searchView } from '../views/search-view.js';
@@ -14,7 +15,6 @@ import type { WikiRouteContext } from './context.js';
 
 const RECENT = 50;
 const INDEX_PAGE = 200;
-const SEARCH_LIMIT = 50;
 const MAX_QUERY = 200;
 
 export function registerSiteRoutes(app: FastifyInstance, { store, resources, search }: WikiRouteContext): void {
@@ -39,12 +39,16 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
     return sendHtml(request, reply, key, () => pageIndexView(pages, next));
   }
 
-  async function searchPage(request: FastifyRequest<{ Querystring: { q?: string } }>, reply: FastifyReply) {
+  const results = search && new SearchResults(search, store);
+  if (results) app.addHook('onClose', async () => results.close());
+
+  async function searchPage(request: FastifyRequest<{ Querystring: { q?: string; page?: string } }>, reply: FastifyReply) {
     const query = (request.query.q ?? '').trim().slice(0, MAX_QUERY);
+    const page = resultPage(request.query.page);
     const validName = wikiLinkTarget(query) !== undefined;
-    if (!search) return sendHtml(request, reply, `search-off\0${query}`, () => searchView(query, 'unavailable', validName));
-    const hits = query === '' ? [] : await search.search(query, SEARCH_LIMIT);
-    return sendHtml(request, reply, `search\0${query}\0${JSON.stringify(hits)}`, () => searchView(query, hits, validName));
+    if (!results) return sendHtml(request, reply, `search-off\0${query}`, () => searchView(query, 'unavailable', validName));
+    const found = await results.find(query, page);
+    return sendHtml(request, reply, `search\0${query}\0${page}\0${found.more}\0${JSON.stringify(found.hits)}`, () => searchView(query, found, validName));
   }
 
   async function staticFile(request: FastifyRequest, reply: FastifyReply) {
@@ -61,7 +65,7 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
 
   const hide = { hide: true };
   const indexQuery = { type: 'object', properties: { name: { type: 'string' }, after: { type: 'string' } } } as const;
-  const searchQuery = { type: 'object', properties: { q: { type: 'string' } } } as const;
+  const searchQuery = { type: 'object', properties: { q: { type: 'string' }, page: { type: 'string' } } } as const;
   const homeQuery = {
     type: 'object',
     properties: { before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, page: { type: 'string' }, author: { type: 'string' } },
@@ -82,4 +86,12 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
     GET: { options: { schema: hide }, handler: staticFile },
     HEAD: { options: { schema: hide }, handler: staticFile },
   });
+}
+
+/** The `page` of /search: a whole number from 1 to MAX_SEARCH_PAGES; 1 when absent. */
+function resultPage(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const page = /^[1-9][0-9]{0,5}$/.test(value) ? Number(value) : 0;
+  if (page < 1 || page > MAX_SEARCH_PAGES) throw new HttpProblem('bad-request', `The page of search results must be a whole number from 1 to ${MAX_SEARCH_PAGES}.`);
+  return page;
 }
