@@ -2,6 +2,7 @@
 // structured clone): rendering Markdown, diff tables and three-way merges.
 import { type MergeResult, mergeEdits } from '../merge/index.js';
 import { type RenderedParts, renderParts } from '../ui/markdown.js';
+import { searchText } from '../ui/plain-text.js';
 import { diffTable } from '../ui/views/diff-table.js';
 
 /** The merge a wiki collision shows, with the diff tables of a clean one. */
@@ -13,6 +14,7 @@ export interface CollisionMerge {
 
 export const TASKS = {
   render: (input: { source: string }): RenderedParts => renderParts(input.source),
+  plainText: (input: { markdown: string }): string => searchText(input.markdown),
   diff: (input: { before: string; after: string; caption: string }): string => diffTable(input.before, input.after, input.caption).value,
   merge: (input: { base: string; current: string; mine: string }): MergeResult => mergeEdits(input.base, input.current, input.mine),
   collision: ({ base, current, mine }: { base: string; current: string; mine: string }): CollisionMerge => {

@@ -6,7 +6,7 @@ import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
 import { equivalentEtags } from '../content-coding.js';
 import { conditionalWrite, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
-import { searchText } from '../../ui/plain-text.js';
+import { lazyIndexedText, withSearchText } from '../../work/search-text.js';
 import { parseEditSummary } from '../edit-summary.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
@@ -83,8 +83,10 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     const name = parsePageName(request.params.name);
     const content = typeof request.body === 'string' ? request.body : '';
     const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, searchText: searchText(content) };
-    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, (state) => store.put(name, content, state.revision, info), {
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    const indexed = lazyIndexedText(work, content);
+    const write = async (state: PageState) => store.put(name, content, state.revision, withSearchText(info, await indexed()));
+    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, write, {
       onRefused: (problem, state) => withMergeProposal(store, work, name, problem, state, request.headers['if-match'], content),
       protectedRefusal: by.protectedRefusal,
     });

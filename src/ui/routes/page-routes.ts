@@ -6,12 +6,13 @@ import { parseEditSummary } from '../../http/edit-summary.js';
 import { HttpProblem, PROBLEMS } from '../../http/errors.js';
 import { parsePageName } from '../../http/page-name.js';
 import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
+import type { PageState } from '../../storage/store.js';
 import { type Attempt, type Collision, describeCollision, mergeInto, normalizeNewlines, revisionWithEtag, textHash } from '../collision.js';
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import { type Html, html } from '../html.js';
 import { errorPage, sendHtml, sendUncachedHtml } from '../html-response.js';
-import { searchText } from '../plain-text.js';
+import { lazyIndexedText, withSearchText } from '../../work/search-text.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -182,8 +183,10 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
     try {
       const by = writer(request);
-      const info = { summary, author: by.author, unlessProtected: by.unlessProtected, searchText: searchText(text) };
-      await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
+      const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
+      const indexed = lazyIndexedText(context.work, text);
+      const write = async (state: PageState) => store.put(name, text, state.revision, withSearchText(info, await indexed()));
+      await conditionalWrite(store, name, 'PUT', headers, write, { protectedRefusal: by.protectedRefusal });
     } catch (error) {
       if (error instanceof HttpProblem && error.code === 'page-name-lookalike') return sendUncachedHtml(reply, 409, lookalikePage(error));
       if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
