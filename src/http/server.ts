@@ -9,9 +9,9 @@ import { registerTextParsers } from './body-parsers.js';
 import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
 import { jsonRepresentation } from './json-representation.js';
+import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
-import { documentHeaders } from './schemas.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
@@ -100,23 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerTextParsers(app);
-  await app.register(swagger, {
-    exposeHeadRoutes: true,
-    transform: ({ schema, url }) => ({ schema: documentHeaders(schema as Record<string, unknown>) as typeof schema, url }),
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'midair',
-        version: '1',
-        description:
-          'A wiki and document server in which no edit is lost to a mid-air collision. Every write carries a precondition (RFC 9110 §13); errors are RFC 9457 problem details.',
-      },
-      tags: [
-        { name: 'pages', description: 'Pages and their conditional reads and writes' },
-        { name: 'revisions', description: 'The history of a page' },
-      ],
-    },
-  });
+  await app.register(swagger, swaggerOptions());
 
   const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
   app.addHook('onClose', () => work.close());
