@@ -182,5 +182,6 @@ function writtenSchema(description: string) {
       lastModified: { type: 'string', format: 'date-time' },
       size: { type: 'integer' },
     },
+    required: ['name', 'revision', 'etag', 'lastModified', 'size'],
   };
 }

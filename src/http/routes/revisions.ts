@@ -81,10 +81,12 @@ export function registerRevisionRoutes(app: FastifyInstance, { store, resources 
             author: { type: 'string' },
             deleted: { type: 'boolean' },
           },
+          required: ['revision', 'etag', 'lastModified', 'size', 'summary', 'author', 'deleted'],
         },
       },
       next: { type: ['integer', 'null'], description: 'The `before` of the next (older) page of revisions; null at the first' },
     },
+    required: ['name', 'revisions', 'next'],
   } as const;
   resources.add(app, '/api/pages/:name/revisions', {
     GET: {
