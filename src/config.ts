@@ -56,6 +56,8 @@ export interface Config {
   readonly maxPageStreams: number;
   /** Event streams open at once from one client address (per process). */
   readonly maxStreamsPerClient: number;
+  /** Serve Prometheus metrics at /metrics on this port (same host); undefined: no metrics. */
+  readonly metricsPort?: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +88,7 @@ export const USAGE = `Usage: npm start -- [options]
   --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
   --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
   --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
+  --metrics-port N  METRICS_PORT  serve Prometheus metrics at /metrics on this port (default: off)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -177,6 +180,13 @@ export function isLoopbackHost(host: string): boolean {
   return /^::ffff:127\./.test(bare);
 }
 
+function metricsPort(text: string | undefined, port: number): { metricsPort?: number } {
+  if (text === undefined || text.trim() === '' || /^off$/i.test(text.trim())) return {};
+  const metrics = parsePort(text);
+  if (metrics !== 0 && metrics === port) throw new ConfigError(`METRICS_PORT must differ from PORT (${port}): metrics have their own port`);
+  return { metricsPort: metrics };
+}
+
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
   if (url === undefined || url === '') return {};
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${url}"`);
@@ -211,6 +221,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'render-timeout': { type: 'string' },
         'max-page-streams': { type: 'string' },
         'max-streams-per-client': { type: 'string' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -232,10 +243,11 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'or pass --allow-open (ALLOW_OPEN=true) if that is really what you want.',
     );
   }
+  const port = parsePort(values.port ?? env['PORT'] ?? '3000');
   const sessionIdleTimeout = parseDuration('SESSION_IDLE_TIMEOUT', values['session-idle-timeout'] ?? env['SESSION_IDLE_TIMEOUT'] ?? '8h');
   const sessionMaxAge = parseDuration('SESSION_MAX_AGE', values['session-max-age'] ?? env['SESSION_MAX_AGE'] ?? '7d');
   return {
-    port: parsePort(values.port ?? env['PORT'] ?? '3000'),
+    port,
     host,
     dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
     logLevel,
@@ -257,5 +269,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     renderTimeout: parseCount('render timeout', values['render-timeout'] ?? env['RENDER_TIMEOUT'] ?? '3000', 10, 600_000),
     maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
     maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
+    ...metricsPort(values['metrics-port'] ?? env['METRICS_PORT'], port),
   };
 }

@@ -1,6 +1,9 @@
 // One serving process: open the store, listen, and close cleanly on SIGTERM/SIGINT.
 import type { Config } from './config.js';
+import { AggregatorRegistry } from 'prom-client';
 import { buildServer } from './http/server.js';
+import { ServerMetrics } from './http/metrics.js';
+import { serveMetrics } from './metrics-server.js';
 import { openAccountStore, openStore } from './storage/index.js';
 
 export interface Serving {
@@ -11,6 +14,12 @@ export interface Serving {
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared });
   const accounts = await openAccountStore(config);
+  const metrics = config.metricsPort === undefined ? undefined : new ServerMetrics();
+  if (metrics) {
+    store.observe?.(metrics);
+    const poolUse = store.poolUse?.bind(store);
+    if (poolUse) metrics.observePool(poolUse);
+  }
   const app = await buildServer({
     store,
     logLevel: config.logLevel,
@@ -28,8 +37,12 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
       writeRateLimit: config.writeRateLimit,
     },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
+    ...(metrics ? { metrics } : {}),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  // With --workers the primary serves the sum of every worker's registry (cluster.ts).
+  if (metrics && shared) AggregatorRegistry.setRegistries([metrics.registry]);
+  const metricsServer = metrics && !shared ? await serveMetrics(metrics.registry, config.metricsPort!, config.host) : undefined;
   if (config.auth !== 'open' && (await accounts.users()).length === 0) {
     app.log.warn(`${config.auth} mode and no users yet: nobody can sign in. Add the first admin with: npm run admin -- user add NAME --role admin`);
   }
@@ -39,6 +52,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    metricsServer?.close();
     await app.close(); // stops accepting, lets requests in flight finish
     await store.close(); // commits queued writes, closes the database
     await accounts.close();
@@ -47,6 +61,11 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   return { address };
+}
+
+/** The start line's description: the access mode and the store. */
+export function describeServing(config: Config): string {
+  return `${config.auth} access, ${describeStore(config)}`;
 }
 
 export function describeStore(config: Config): string {

@@ -21,6 +21,8 @@ import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
 import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
 import type { StreamLimits } from './stream-quota.js';
+import type { ServerMetrics } from './metrics.js';
+import { registerProbes } from './probes.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -37,6 +39,8 @@ export interface ServerOptions {
   readonly work?: WorkPoolOptions;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;
+  /** Prometheus metrics of this instance (http/metrics.ts); none when absent. */
+  readonly metrics?: ServerMetrics;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -88,6 +92,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return sendProblem(reply, problem, request.url);
   });
 
+  options.metrics?.install(app);
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
@@ -109,6 +114,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
   registerChangeRoutes(app, context);
+  registerProbes(app, options.store);
   await registerWikiRoutes(app, { ...context, auth, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
