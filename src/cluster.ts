@@ -5,7 +5,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
 import { AggregatorRegistry } from 'prom-client';
 import { EXIT_CANNOT_LISTEN } from './listen-errors.js';
-import { serveMetrics } from './metrics-server.js';
+import { metricsUrl, serveMetrics } from './metrics-server.js';
 import { describeServing } from './serve.js';
 import { reserveStore } from './storage/index.js';
 
@@ -23,6 +23,17 @@ export async function superviseWorkers(config: Config): Promise<void> {
   // gives it to another worker, and that client waits forever.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => cluster.fork({ MIDAIR_WORKER: '1' });
+
+  // --metrics-port: the primary answers each scrape with the sum of every worker's metrics.
+  let metricsAddress: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const aggregate = new AggregatorRegistry();
+    const server = await serveMetrics({ contentType: aggregate.contentType, metrics: () => aggregate.clusterMetrics() }, config.metricsPort, config.host).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    metricsAddress = metricsUrl(server);
+  }
   for (let i = 0; i < config.workers; i++) fork();
 
   let announced = false;
@@ -32,7 +43,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
     if (!announced && listening === config.workers) {
       announced = true;
       const host = address.address ?? config.host;
-      console.log(`midair listening on http://${host.includes(':') ? `[${host}]` : host}:${address.port} (${config.workers} workers, ${describeServing(config)})`);
+      console.log(`midair listening on http://${host.includes(':') ? `[${host}]` : host}:${address.port} (${config.workers} workers, ${describeServing(config, metricsAddress)})`);
     }
   });
 
@@ -75,15 +86,6 @@ export async function superviseWorkers(config: Config): Promise<void> {
     }
     for (const worker of workers) worker?.process.kill(signal);
   };
-  // --metrics-port: the primary answers each scrape with the sum of every worker's metrics.
-  if (config.metricsPort !== undefined) {
-    const aggregate = new AggregatorRegistry();
-    await serveMetrics({ contentType: aggregate.contentType, metrics: () => aggregate.clusterMetrics() }, config.metricsPort, config.host).catch((error: unknown) => {
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-      release();
-      throw error;
-    });
-  }
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -20,13 +20,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  let address;
+  let serving;
   try {
     if (config.workers > 1 && cluster.isPrimary) {
       await superviseWorkers(config);
       return;
     }
-    ({ address } = await serve(config, cluster.isWorker));
+    serving = await serve(config, cluster.isWorker);
   } catch (error) {
     const line = cannotListen(error, config);
     if (line === undefined) throw error;
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_CANNOT_LISTEN);
   }
   // Tests and scripts read this line to learn the port when --port 0 was given.
-  if (cluster.isPrimary) console.log(`midair listening on ${address} (${describeServing(config)})`);
+  if (cluster.isPrimary) console.log(`midair listening on ${serving.address} (${describeServing(config, serving.metricsAddress)})`);
 }
 
 main().catch((error: unknown) => {

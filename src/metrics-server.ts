@@ -7,6 +7,12 @@ export interface Exposition {
   metrics(): Promise<string>;
 }
 
+/** The URL a scraper uses, for the start line (port 0 picks a free one). */
+export function metricsUrl(server: Server): string {
+  const { address, port } = server.address() as { address: string; port: number };
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}/metrics`;
+}
+
 /** Listens on host:port; resolves once listening (rejects on EADDRINUSE and the like). */
 export function serveMetrics(exposition: Exposition, port: number, host: string): Promise<Server> {
   const server = createServer((request, response) => {

@@ -3,11 +3,13 @@ import type { Config } from './config.js';
 import { AggregatorRegistry } from 'prom-client';
 import { buildServer } from './http/server.js';
 import { ServerMetrics } from './http/metrics.js';
-import { serveMetrics } from './metrics-server.js';
+import { metricsUrl, serveMetrics } from './metrics-server.js';
 import { openAccountStore, openStore } from './storage/index.js';
 
 export interface Serving {
   readonly address: string;
+  /** Where Prometheus scrapes this process (--metrics-port without --workers). */
+  readonly metricsAddress?: string;
 }
 
 /** `shared`: other processes use the same store (a worker of --workers). */
@@ -60,12 +62,12 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  return { address };
+  return { address, ...(metricsServer ? { metricsAddress: metricsUrl(metricsServer) } : {}) };
 }
 
-/** The start line's description: the access mode and the store. */
-export function describeServing(config: Config): string {
-  return `${config.auth} access, ${describeStore(config)}`;
+/** The start line's description: the access mode, the store, and where metrics are. */
+export function describeServing(config: Config, metricsAddress?: string): string {
+  return `${config.auth} access, ${describeStore(config)}${metricsAddress === undefined ? '' : `, metrics at ${metricsAddress}`}`;
 }
 
 export function describeStore(config: Config): string {
