@@ -120,3 +120,16 @@ test('event stream caps: flags win over variables, and zero or words are refused
   assert.throws(() => readConfig(['--max-page-streams', '0'], {}), (e: unknown) => e instanceof ConfigError && /MAX_PAGE_STREAMS/.test(e.message));
   assert.throws(() => readConfig([], { MAX_STREAMS_PER_CLIENT: 'many' }), ConfigError);
 });
+
+test('metrics are off by default; --metrics-port wins over METRICS_PORT; it may not be the serving port', () => {
+  const none = readConfig([], {});
+  assert.ok(none !== 'help');
+  assert.equal(none.metricsPort, undefined);
+  const config = readConfig(['--metrics-port', '9464'], { METRICS_PORT: '9000' });
+  assert.ok(config !== 'help');
+  assert.equal(config.metricsPort, 9464);
+  const off = readConfig([], { METRICS_PORT: 'off' });
+  assert.ok(off !== 'help' && off.metricsPort === undefined);
+  assert.throws(() => readConfig(['--port', '3000', '--metrics-port', '3000'], {}), (e: unknown) => e instanceof ConfigError && /METRICS_PORT/.test(e.message));
+  assert.throws(() => readConfig([], { METRICS_PORT: 'ninety' }), ConfigError);
+});

@@ -55,7 +55,6 @@ export function swaggerOptions(): SwaggerOptions {
       tags: [
         { name: 'pages', description: 'Pages and their conditional reads and writes' },
         { name: 'revisions', description: 'The history of a page' },
-        { name: 'operations', description: 'Liveness and readiness probes' },
       ],
     },
   };

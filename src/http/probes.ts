@@ -4,8 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PageStore } from '../storage/store.js';
 import { HttpProblem } from './errors.js';
-import { sendProblem } from './problem-response.js';
-import { problemResponses } from './schemas.js';
+import { sendProblem, STORE_RETRY_AFTER_SECONDS } from './problem-response.js';
 
 /** A store that has not answered within this long is not ready, whatever it answers later. */
 export const READY_TIMEOUT_MS = 2000;
@@ -28,19 +27,20 @@ async function storeAnswers(store: PageStore, timeoutMs: number): Promise<void> 
 }
 
 export function registerProbes(app: FastifyInstance, store: PageStore, timeoutMs = READY_TIMEOUT_MS): void {
-  const ok = (description: string) => ({ description, type: 'object', properties: { status: { type: 'string' } }, required: ['status'] });
-  const schema = { tags: ['operations'], security: [] };
-  app.get('/healthz', { schema: { ...schema, operationId: 'healthz', summary: 'Alive: 200 while the process serves requests', response: { 200: ok('Alive') } } }, async (_request, reply) => sendStatus(reply, 'alive'));
-  app.get(
-    '/readyz',
-    { schema: { ...schema, operationId: 'readyz', summary: 'Ready: 200 when the page store answers a trivial query within 2 s, else 503', response: { 200: ok('Ready'), ...problemResponses(503) } } },
-    async (request, reply) => {
+  // Not in the OpenAPI document: probes are for operators' tools, not API clients (docs/API.md).
+  const options = { method: ['GET', 'HEAD'], schema: { hide: true } };
+  app.route({ ...options, url: '/healthz', handler: async (_request, reply) => sendStatus(reply, 'alive') });
+  app.route({
+    ...options,
+    url: '/readyz',
+    handler: async (request, reply) => {
       try {
         await storeAnswers(store, timeoutMs);
       } catch (error) {
-        return sendProblem(reply, new HttpProblem('store-unavailable', `Not ready: ${(error as Error).message}.`), request.url);
+        const problem = new HttpProblem('store-unavailable', `Not ready: ${(error as Error).message}.`, {}, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
+        return sendProblem(reply, problem, request.url);
       }
       return sendStatus(reply, 'ready');
     },
-  );
+  });
 }
