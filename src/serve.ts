@@ -42,8 +42,12 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     ...(metrics ? { metrics } : {}),
   });
   const address = await app.listen({ port: config.port, host: config.host });
-  // With --workers the primary serves the sum of every worker's registry (cluster.ts).
-  if (metrics && shared) AggregatorRegistry.setRegistries([metrics.registry]);
+  // With --workers the primary serves the sum of every worker's registry (cluster.ts). A worker
+  // answers the primary's requests once an AggregatorRegistry exists in it (prom-client/cluster).
+  if (metrics && shared) {
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([metrics.registry]);
+  }
   const metricsServer = metrics && !shared ? await serveMetrics(metrics.registry, config.metricsPort!, config.host) : undefined;
   if (config.auth !== 'open' && (await accounts.users()).length === 0) {
     app.log.warn(`${config.auth} mode and no users yet: nobody can sign in. Add the first admin with: npm run admin -- user add NAME --role admin`);

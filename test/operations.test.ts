@@ -89,6 +89,20 @@ describe('metrics on --metrics-port', () => {
   });
 });
 
+describe('metrics with --workers 2', () => {
+  const suite = serverPerSuite({ args: ['--workers', '2', '--metrics-port', '0'] });
+
+  test('the primary serves the sum of both workers\' counters', async () => {
+    const metricsUrl = /metrics at (http:\/\/\S+\/metrics)/.exec(suite.server.output())![1]!;
+    const etag = await createPage(suite.url, 'Summed', 'x\n');
+    // New connections, so the kernel spreads them over both workers; the sum is what counts.
+    for (let i = 0; i < 20; i++) assert.equal((await getPage(suite.url, 'Summed', { 'if-none-match': etag, connection: 'close' })).status, 304);
+    const samples = await scrape(metricsUrl);
+    assert.equal(samples.get('midair_conditional_responses_total{status="304"}'), 20);
+    assert.equal(samples.get('midair_write_batch_size_count'), 1);
+  });
+});
+
 describe('a taken port', () => {
   let first: RunningServer | undefined;
   const dataDir = tempDir();
@@ -140,8 +154,12 @@ describe('readiness when PostgreSQL is unreachable', postgresTestOptions(), () =
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const url = new URL(await serverSchema(schemas));
     url.port = String((relay.address() as net.AddressInfo).port);
-    server = await startServer({ env: { DATABASE_URL: url.toString() } });
+    server = await startServer({ env: { DATABASE_URL: url.toString() }, args: ['--metrics-port', '0'] });
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+    // The pool's use is among the metrics on PostgreSQL.
+    const pool = await scrape(/metrics at (http:\/\/\S+\/metrics)/.exec(server.output())![1]!);
+    assert.ok((pool.get('midair_db_pool_connections') ?? 0) >= 1, 'open pool connections');
+    assert.equal(pool.get('midair_db_pool_waiting'), 0);
 
     relay.close();
     for (const socket of sockets) socket.destroy();
