@@ -3,7 +3,10 @@
 // dies, and passes SIGTERM/SIGINT on so every worker finishes its requests and writes.
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
-import { describeStore } from './serve.js';
+import { AggregatorRegistry } from 'prom-client';
+import { EXIT_CANNOT_LISTEN } from './listen-errors.js';
+import { metricsUrl, serveMetrics } from './metrics-server.js';
+import { describeServing } from './serve.js';
 import { reserveStore } from './storage/index.js';
 
 // More deaths than this within the window means the workers cannot run: stop, do not spin.
@@ -20,6 +23,17 @@ export async function superviseWorkers(config: Config): Promise<void> {
   // gives it to another worker, and that client waits forever.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => cluster.fork({ MIDAIR_WORKER: '1' });
+
+  // --metrics-port: the primary answers each scrape with the sum of every worker's metrics.
+  let metricsAddress: string | undefined;
+  if (config.metricsPort !== undefined) {
+    const aggregate = new AggregatorRegistry();
+    const server = await serveMetrics({ contentType: aggregate.contentType, metrics: () => aggregate.clusterMetrics() }, config.metricsPort, config.host).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    metricsAddress = metricsUrl(server);
+  }
   for (let i = 0; i < config.workers; i++) fork();
 
   let announced = false;
@@ -29,7 +43,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
     if (!announced && listening === config.workers) {
       announced = true;
       const host = address.address ?? config.host;
-      console.log(`midair listening on http://${host.includes(':') ? `[${host}]` : host}:${address.port} (${config.workers} workers, ${describeStore(config)})`);
+      console.log(`midair listening on http://${host.includes(':') ? `[${host}]` : host}:${address.port} (${config.workers} workers, ${describeServing(config, metricsAddress)})`);
     }
   });
 
@@ -40,6 +54,13 @@ export async function superviseWorkers(config: Config): Promise<void> {
         process.exit(0);
       }
       return;
+    }
+    // A worker that cannot have the port said why; another would fail the same way.
+    if (code === EXIT_CANNOT_LISTEN) {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      release();
+      process.exit(EXIT_CANNOT_LISTEN);
     }
     const now = Date.now();
     crashes.push(now);

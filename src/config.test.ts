@@ -129,3 +129,16 @@ test('PUBLIC_URL: origins without default ports; a path, credentials or another 
     assert.throws(() => readConfig(['--public-url', bad], {}), ConfigError, bad);
   }
 });
+
+test('metrics are off by default; --metrics-port wins over METRICS_PORT; it may not be the serving port', () => {
+  const none = readConfig([], {});
+  assert.ok(none !== 'help');
+  assert.equal(none.metricsPort, undefined);
+  const config = readConfig(['--metrics-port', '9464'], { METRICS_PORT: '9000' });
+  assert.ok(config !== 'help');
+  assert.equal(config.metricsPort, 9464);
+  const off = readConfig([], { METRICS_PORT: 'off' });
+  assert.ok(off !== 'help' && off.metricsPort === undefined);
+  assert.throws(() => readConfig(['--port', '3000', '--metrics-port', '3000'], {}), (e: unknown) => e instanceof ConfigError && /METRICS_PORT/.test(e.message));
+  assert.throws(() => readConfig([], { METRICS_PORT: 'ninety' }), ConfigError);
+});

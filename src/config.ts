@@ -58,6 +58,8 @@ export interface Config {
   readonly maxStreamsPerClient: number;
   /** PUBLIC_URL: the site's own origins as users reach it; requests naming other hosts get 421. */
   readonly publicOrigins?: readonly string[];
+  /** Serve Prometheus metrics at /metrics on this port (same host); undefined: no metrics. */
+  readonly metricsPort?: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +91,7 @@ export const USAGE = `Usage: npm start -- [options]
   --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
   --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
   --public-url URL  PUBLIC_URL    the site's origin(s) as users reach it, comma-separated (default: loopback names)
+  --metrics-port N  METRICS_PORT  serve Prometheus metrics at /metrics on this port (default: off)
   --help                          this text`;
 
 /** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
@@ -198,6 +201,13 @@ function publicOrigins(text: string | undefined): { publicOrigins?: readonly str
   return { publicOrigins: origins };
 }
 
+function metricsPort(text: string | undefined, port: number): { metricsPort?: number } {
+  if (text === undefined || text.trim() === '' || /^off$/i.test(text.trim())) return {};
+  const metrics = parsePort(text);
+  if (metrics !== 0 && metrics === port) throw new ConfigError(`METRICS_PORT must differ from PORT (${port}): metrics have their own port`);
+  return { metricsPort: metrics };
+}
+
 function databaseUrl(url: string | undefined): { databaseUrl?: string } {
   if (url === undefined || url === '') return {};
   if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${url}"`);
@@ -233,6 +243,7 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'max-page-streams': { type: 'string' },
         'max-streams-per-client': { type: 'string' },
         'public-url': { type: 'string' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -254,10 +265,11 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'or pass --allow-open (ALLOW_OPEN=true) if that is really what you want.',
     );
   }
+  const port = parsePort(values.port ?? env['PORT'] ?? '3000');
   const sessionIdleTimeout = parseDuration('SESSION_IDLE_TIMEOUT', values['session-idle-timeout'] ?? env['SESSION_IDLE_TIMEOUT'] ?? '8h');
   const sessionMaxAge = parseDuration('SESSION_MAX_AGE', values['session-max-age'] ?? env['SESSION_MAX_AGE'] ?? '7d');
   return {
-    port: parsePort(values.port ?? env['PORT'] ?? '3000'),
+    port,
     host,
     dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
     logLevel,
@@ -280,5 +292,6 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
     maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
     ...publicOrigins(values['public-url'] ?? env['PUBLIC_URL']),
+    ...metricsPort(values['metrics-port'] ?? env['METRICS_PORT'], port),
   };
 }

@@ -2,7 +2,8 @@
 import cluster from 'node:cluster';
 import { superviseWorkers } from './cluster.js';
 import { ConfigError, readConfig, USAGE } from './config.js';
-import { describeStore, serve } from './serve.js';
+import { cannotListen, EXIT_CANNOT_LISTEN } from './listen-errors.js';
+import { describeServing, serve } from './serve.js';
 import { StoreInUseError } from './storage/sqlite/file-lock.js';
 import { StoreError } from './storage/store.js';
 
@@ -19,13 +20,21 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (config.workers > 1 && cluster.isPrimary) {
-    await superviseWorkers(config);
-    return;
+  let serving;
+  try {
+    if (config.workers > 1 && cluster.isPrimary) {
+      await superviseWorkers(config);
+      return;
+    }
+    serving = await serve(config, cluster.isWorker);
+  } catch (error) {
+    const line = cannotListen(error, config);
+    if (line === undefined) throw error;
+    console.error(line);
+    process.exit(EXIT_CANNOT_LISTEN);
   }
-  const { address } = await serve(config, cluster.isWorker);
   // Tests and scripts read this line to learn the port when --port 0 was given.
-  if (cluster.isPrimary) console.log(`midair listening on ${address} (${describeStore(config)})`);
+  if (cluster.isPrimary) console.log(`midair listening on ${serving.address} (${describeServing(config, serving.metricsAddress)})`);
 }
 
 main().catch((error: unknown) => {

@@ -29,6 +29,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/account/tokens': { POST: 'signed-in' },
   '/account/tokens/:id/revoke': { POST: 'signed-in' },
   '/account/password': { POST: 'signed-in' },
+  // Probes (http/probes.ts): load balancers ask without credentials, whatever the access mode.
+  '/healthz': { GET: 'public', HEAD: 'public' },
+  '/readyz': { GET: 'public', HEAD: 'public' },
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

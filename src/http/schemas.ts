@@ -18,6 +18,8 @@ declare module 'fastify' {
     documentedHeaders?: unknown;
     /** Path parameters for the OpenAPI description only, for routes that parse them themselves. */
     documentedParams?: unknown;
+    /** The request body for the OpenAPI description only, for routes whose content type parser reads it. */
+    documentedBody?: unknown;
   }
 }
 

@@ -10,9 +10,9 @@ import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
 import { type HostSettings, installHostCheck } from './host-check.js';
 import { jsonRepresentation } from './json-representation.js';
+import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
-import { documentHeaders } from './schemas.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
@@ -22,6 +22,8 @@ import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
 import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
 import type { StreamLimits } from './stream-quota.js';
+import type { ServerMetrics } from './metrics.js';
+import { registerProbes } from './probes.js';
 
 export interface ServerOptions {
   readonly store: PageStore;
@@ -40,6 +42,8 @@ export interface ServerOptions {
   readonly streamLimits?: StreamLimits;
   /** The listen address and PUBLIC_URL: which Host names are ours (default: loopback names only). */
   readonly hosts?: HostSettings;
+  /** Prometheus metrics of this instance (http/metrics.ts); none when absent. */
+  readonly metrics?: ServerMetrics;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -93,6 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return sendProblem(reply, problem, request.url);
   });
 
+  options.metrics?.install(app);
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
@@ -105,23 +110,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerTextParsers(app);
-  await app.register(swagger, {
-    exposeHeadRoutes: true,
-    transform: ({ schema, url }) => ({ schema: documentHeaders(schema as Record<string, unknown>) as typeof schema, url }),
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'midair',
-        version: '1',
-        description:
-          'A wiki and document server in which no edit is lost to a mid-air collision. Every write carries a precondition (RFC 9110 §13); errors are RFC 9457 problem details.',
-      },
-      tags: [
-        { name: 'pages', description: 'Pages and their conditional reads and writes' },
-        { name: 'revisions', description: 'The history of a page' },
-      ],
-    },
-  });
+  await app.register(swagger, swaggerOptions());
 
   const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
   app.addHook('onClose', () => work.close());
@@ -130,6 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
   registerChangeRoutes(app, context);
+  registerProbes(app, options.store);
   await registerWikiRoutes(app, { ...context, auth, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;

@@ -181,6 +181,24 @@ export interface PageStore {
    * batches (the store also does this by itself in the background); resolves when none is left.
    */
   compactHistory?(): Promise<void>;
+  /** Reports each committed write batch to `measurements` (metrics); absent where nothing is measured. */
+  observe?(measurements: StoreMeasurements): void;
+  /** The connection pool's use now (PostgreSQL); absent for a store without a pool. */
+  poolUse?(): PoolUse;
+}
+
+/** What a store reports for metrics (http/metrics.ts). */
+export interface StoreMeasurements {
+  /** A write batch was committed: how many writes, in how many seconds. */
+  batchCommitted(writes: number, seconds: number): void;
+}
+
+export interface PoolUse {
+  /** Connections open. */
+  readonly total: number;
+  readonly idle: number;
+  /** Checkouts waiting for a connection. */
+  readonly waiting: number;
 }
 
 /** Error codes a backend raises; the HTTP layer maps them to problem responses. */

@@ -57,6 +57,7 @@ export function registerChangeRoutes(app: FastifyInstance, { store, resources }:
         schema: {
           tags: ['revisions'],
           summary: 'Every change in the wiki, newest first, paginated back to the first; by page and by author',
+          operationId: 'listChanges',
           querystring: changesQuery,
           documentedHeaders: conditionalHeaders,
           response: {

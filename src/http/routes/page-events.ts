@@ -235,6 +235,7 @@ export function registerPageEventRoutes(app: FastifyInstance, options: PageEvent
       options: {
         schema: {
           tags: ['pages'],
+          operationId: 'pageEvents',
           summary: 'Server-Sent Events: `change` after every write of the page; `presence` (the editors, once) and `presence-change` (who joined and left; advisory)',
           params: nameParams,
           querystring: {

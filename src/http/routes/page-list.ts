@@ -40,6 +40,7 @@ export function registerPageListRoutes(app: FastifyInstance, { store, resources 
         schema: {
           tags: ['pages'],
           summary: 'List current pages in name order (paginated, with its own ETag)',
+          operationId: 'listPages',
           querystring: {
             type: 'object',
             properties: {

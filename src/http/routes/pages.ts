@@ -112,6 +112,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
         schema: {
           tags,
           summary: 'Read a page (conditional GET, Range and If-Range supported)',
+          operationId: 'readPage',
           // The hot path: parsePageName checks the name, so Fastify need not validate it too.
           documentedParams: nameParams,
           documentedHeaders: conditionalHeaders,
@@ -120,12 +121,27 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
       },
       handler: readPage,
     },
-    HEAD: { options: { schema: { tags, summary: 'Validators and size of a page, without its body', documentedParams: nameParams, documentedHeaders: conditionalHeaders } }, handler: readPage },
+    HEAD: {
+      options: {
+        schema: {
+          tags,
+          summary: 'Validators and size of a page, without its body',
+          operationId: 'headPage',
+          documentedParams: nameParams,
+          documentedHeaders: conditionalHeaders,
+          response: { 200: { description: 'The page exists; its validators and size', type: 'null' }, 304: { description: 'Not modified', type: 'null' }, ...problemResponses(404, 412) },
+        },
+      },
+      handler: readPage,
+    },
     PUT: {
       options: {
         schema: {
           tags,
           summary: 'Create or replace a page; requires If-Match, If-None-Match or If-Unmodified-Since',
+          operationId: 'putPage',
+          // Text, not JSON: a generated client must send the string as it is (docs/API.md, "Generated clients").
+          documentedBody: { content: { 'text/markdown': { schema: pageSource }, 'text/plain': { schema: pageSource } } },
           params: nameParams,
           documentedHeaders: { ...conditionalHeaders, properties: { ...conditionalHeaders.properties, 'edit-summary': { type: 'string', description: 'Percent-encoded UTF-8 summary of the edit' } } },
           response: { 200: writtenSchema('Replaced'), 201: writtenSchema('Created'), ...problemResponses(400, 412, 413, 415, 428) },
@@ -145,6 +161,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
         schema: {
           tags,
           summary: 'Delete a page (history is kept); requires a precondition',
+          operationId: 'deletePage',
           params: nameParams,
           documentedHeaders: conditionalHeaders,
           response: { 204: { description: 'Deleted', type: 'null' }, ...problemResponses(404, 412, 428) },
@@ -154,6 +171,8 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     },
   });
 }
+
+const pageSource = { type: 'string', description: 'The page source, Markdown in UTF-8' } as const;
 
 function writtenSchema(description: string) {
   return {
@@ -166,5 +185,6 @@ function writtenSchema(description: string) {
       lastModified: { type: 'string', format: 'date-time' },
       size: { type: 'integer' },
     },
+    required: ['name', 'revision', 'etag', 'lastModified', 'size'],
   };
 }

@@ -63,16 +63,42 @@ export function registerRevisionRoutes(app: FastifyInstance, { store, resources 
     },
     additionalProperties: false,
   } as const;
+  const historySchema = {
+    description: 'A page of the history',
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      revisions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            revision: { type: 'integer' },
+            etag: { type: ['string', 'null'], description: 'The ETag the page had at this revision; null for a deletion' },
+            lastModified: { type: 'string', format: 'date-time' },
+            size: { type: 'integer' },
+            summary: { type: 'string' },
+            author: { type: 'string' },
+            deleted: { type: 'boolean' },
+          },
+          required: ['revision', 'etag', 'lastModified', 'size', 'summary', 'author', 'deleted'],
+        },
+      },
+      next: { type: ['integer', 'null'], description: 'The `before` of the next (older) page of revisions; null at the first' },
+    },
+    required: ['name', 'revisions', 'next'],
+  } as const;
   resources.add(app, '/api/pages/:name/revisions', {
     GET: {
       options: {
         schema: {
           tags,
           summary: "A page's revisions, newest first, deletions included",
+          operationId: 'listRevisions',
           params: nameParams,
           querystring: historyQuery,
           documentedHeaders: conditionalHeaders,
-          response: { 304: { description: 'Not modified', type: 'null' }, ...problemResponses(400, 404) },
+          response: { 200: historySchema, 304: { description: 'Not modified', type: 'null' }, ...problemResponses(400, 404) },
         },
       },
       handler: listRevisions,
@@ -91,6 +117,7 @@ export function registerRevisionRoutes(app: FastifyInstance, { store, resources 
         schema: {
           tags,
           summary: 'The source of one revision, with the ETag the page had while it was current',
+          operationId: 'readRevision',
           params: revisionParams,
           documentedHeaders: conditionalHeaders,
           response: {

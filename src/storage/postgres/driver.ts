@@ -24,6 +24,10 @@ export interface PooledConnection extends Queryable {
 }
 
 export interface ConnectionPool extends Queryable {
+  /** pg.Pool's counts, for metrics: connections open, idle, and checkouts waiting. */
+  readonly totalCount?: number | undefined;
+  readonly idleCount?: number | undefined;
+  readonly waitingCount?: number | undefined;
   connect(): Promise<PooledConnection>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -140,6 +144,9 @@ function observedPool(pool: ConnectionPool, observe: (text: string) => void): Co
     },
     end: () => pool.end(),
     on: (event, listener) => pool.on(event, listener),
+    get totalCount() { return pool.totalCount; },
+    get idleCount() { return pool.idleCount; },
+    get waitingCount() { return pool.waitingCount; },
   };
 }
 

@@ -14,6 +14,8 @@ import type {
   SearchHit,
   WriteInfo,
   WriteResult,
+  PoolUse,
+  StoreMeasurements,
 } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
@@ -315,7 +317,7 @@ export class PostgresPageStore implements PageStore {
     private readonly clock: () => number,
     options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> & HistoryOptionsOf = {},
   ) {
-    this.writes = new WriteBatcher((jobs) => this.commit(jobs), {
+    this.writes = new WriteBatcher((jobs) => this.timedCommit(jobs), {
       maxInFlight: options.writeBatches ?? 2,
       maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
       maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
@@ -462,6 +464,23 @@ export class PostgresPageStore implements PageStore {
    * process's batch). Any other failure of a batch of several is retried write by write, so
    * that a write the database refuses fails alone.
    */
+  private measurements: StoreMeasurements | undefined;
+
+  observe(measurements: StoreMeasurements): void {
+    this.measurements = measurements;
+  }
+
+  poolUse(): PoolUse {
+    return { total: this.pool.totalCount ?? 0, idle: this.pool.idleCount ?? 0, waiting: this.pool.waitingCount ?? 0 };
+  }
+
+  private async timedCommit(jobs: Write[]): Promise<BatchOutcome[]> {
+    const started = performance.now();
+    const outcomes = await this.commit(jobs);
+    this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
+    return outcomes;
+  }
+
   private async commit(jobs: Write[]): Promise<BatchOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {

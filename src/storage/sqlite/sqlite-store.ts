@@ -20,6 +20,7 @@ import type {
   SearchHit,
   WriteInfo,
   WriteResult,
+  StoreMeasurements,
 } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
@@ -182,6 +183,12 @@ const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_
 export class SqlitePageStore implements PageStore {
   private readonly db: Database.Database;
   private readonly writes: GroupCommit<WriteJob, BatchOutcome>;
+  private measurements: StoreMeasurements | undefined;
+
+  observe(measurements: StoreMeasurements): void {
+    this.measurements = measurements;
+  }
+
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly statements;
   private readonly clock: () => number;
@@ -295,7 +302,9 @@ export class SqlitePageStore implements PageStore {
     this.writes = new GroupCommit((jobs) => {
       let committed: BatchOutcome[];
       try {
+        const started = performance.now();
         committed = batch.immediate(jobs);
+        this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
       } catch (error) {
         this.validators.clear();
         throw storeErrorOf(error);
