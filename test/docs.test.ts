@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { PROBLEMS } from '../src/http/errors.js';
 import { request } from './support/http.js';
 import { serverPerSuite } from './support/server.js';
+import { USAGE } from '../src/config.js';
 
 const root = join(import.meta.dirname, '..');
 const suite = serverPerSuite();
@@ -53,8 +54,13 @@ test('the README gives the two quick-start command lines and documents every set
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   assert.ok(readme.includes('npm install && npm start'));
   assert.ok(readme.includes('npm test'));
-  const settings = ['PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DATABASE_URL', 'WORKERS', 'DB_POOL_SIZE', 'DB_STATEMENT_TIMEOUT', 'REQUEST_TIMEOUT', 'AUTH', 'ALLOW_OPEN', 'TRUST_PROXY', 'SESSION_IDLE_TIMEOUT', 'SESSION_MAX_AGE', 'LOGIN_RATE_LIMIT', 'LOGIN_ADDRESS_RATE_LIMIT', 'WRITE_RATE_LIMIT'];
-  const flags = ['--port', '--host', '--data-dir', '--log-level', '--body-limit', '--database-url', '--workers', '--db-pool-size', '--db-statement-timeout', '--request-timeout', '--auth', '--allow-open', '--trust-proxy', '--session-idle-timeout', '--session-max-age', '--login-rate-limit', '--login-address-rate-limit', '--write-rate-limit'];
+  // Every setting the server's --help names: its flag and its environment variable.
+  const rows = USAGE.split('\n').filter((line) => /^  --[a-z]/.test(line) && !line.startsWith('  --help'));
+  const flags = rows.map((line) => line.trim().split(/\s+/)[0]!);
+  // Each flag's variable is its name in capitals (--data-dir, DATA_DIR), and --help says so.
+  const settings = flags.map((flag) => flag.slice(2).toUpperCase().replaceAll('-', '_'));
+  rows.forEach((row, i) => assert.ok(row.includes(` ${settings[i]} `), `--help names ${settings[i]} beside ${flags[i]}`));
+  assert.ok(flags.length >= 24, `${flags.length} flags in --help`);
   for (const name of [...settings, ...flags]) {
     assert.ok(readme.includes(`\`${name}`), `README documents ${name}`);
   }
