@@ -46,6 +46,12 @@ export interface WriteInfo {
    * caller's own check still holds).
    */
   readonly unlessProtected?: boolean;
+  /**
+   * Who asks, for fair scheduling only (an account, or a client address): writes queue per
+   * writer and writers take turns, so one bulk importer cannot delay another person's save.
+   * Unset: the author.
+   */
+  readonly writer?: string;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface PostgresStoreOptions {
   readonly writeBatchSize?: number;
   /** Most bytes of page text one write statement carries (default 1 MiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
+  /** While other writers wait, most bytes of one writer's pages in a statement (default 128 KiB). */
+  readonly writerShare?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
   /** Hears the text of every statement sent through the pool (tests count queries with it); nothing is wrapped without it. */

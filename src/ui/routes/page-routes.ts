@@ -174,7 +174,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
     try {
       const by = writer(request);
-      const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
+      const info = { summary, author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
       await conditionalWrite(store, name, 'PUT', headers, (state) => store.put(name, text, state.revision, info), { protectedRefusal: by.protectedRefusal });
     } catch (error) {
       if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
