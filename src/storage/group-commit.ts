@@ -29,9 +29,10 @@ export interface BatchLimits<Job> {
 }
 
 /**
- * ~1 MiB of page text per transaction: a few milliseconds of work at most; a batch that also
- * carries someone else's write holds at most 128 KiB of any one writer's, so a person's save
- * behind a bulk import leaves with a small batch.
+ * ~1 MiB of page text per transaction (on SQLite ~30 ms on the loop, most of it the fsync of
+ * synchronous=FULL; smaller bounds cost import throughput more than they save latency); a batch
+ * that also carries someone else's write holds at most 128 KiB of any one writer's, so a
+ * person's save behind a bulk import leaves with a small batch.
  */
 export const DEFAULT_BATCH_LIMITS = { maxJobs: 64, maxBytes: 1024 * 1024, writerShare: 128 * 1024 } as const;
 
@@ -47,12 +48,12 @@ export const DEFAULT_BATCH_LIMITS = { maxJobs: 64, maxBytes: 1024 * 1024, writer
  */
 export function takeBatch<Entry>(
   queue: readonly Entry[],
-  scale: BatchLimits<Entry>,
+  limits: BatchLimits<Entry>,
   admits: (entry: Entry) => boolean = () => true,
 ): { batch: Entry[]; rest: Entry[] } {
   const byWriter = new Map<string, Entry[]>();
   for (const entry of queue) {
-    const writer = scale.writerOf(entry);
+    const writer = limits.writerOf(entry);
     const own = byWriter.get(writer);
     if (own) own.push(entry);
     else byWriter.set(writer, [entry]);
@@ -62,12 +63,12 @@ export function takeBatch<Entry>(
   const taken = new Set<Entry>();
   let bytes = 0;
   let active = turns;
-  while (active.length > 0 && taken.size < scale.maxJobs) {
+  while (active.length > 0 && taken.size < limits.maxJobs) {
     active = active.filter((turn) => {
       const entry = turn.entries[turn.next];
-      if (entry === undefined || taken.size >= scale.maxJobs) return false;
-      const size = scale.bytesOf(entry);
-      const fits = taken.size === 0 || (bytes + size <= scale.maxBytes && (!contended || turn.bytes === 0 || turn.bytes + size <= scale.writerShare));
+      if (entry === undefined || taken.size >= limits.maxJobs) return false;
+      const size = limits.bytesOf(entry);
+      const fits = taken.size === 0 || (bytes + size <= limits.maxBytes && (!contended || turn.bytes === 0 || turn.bytes + size <= limits.writerShare));
       if (!fits || !admits(entry)) return false;
       taken.add(entry);
       bytes += size;
