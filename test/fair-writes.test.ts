@@ -16,8 +16,8 @@ const IMPORTERS = 16;
 const DEPTH = 8;
 const PAGES_EACH = 64;
 const PAGE = 'imported text '.repeat(4 * 1024); // 56 KiB
-/** 1 MiB batches hold 18 such pages; a writer's share of a batch others wait in (128 KiB), 2. */
-const PAGES_PER_BATCH = 18;
+/** 512 KiB batches hold 9 such pages; a writer's share of a batch others wait in (128 KiB), 2. */
+const PAGES_PER_BATCH = 9;
 const PAGES_PER_SHARE = 2;
 
 /**
@@ -25,7 +25,7 @@ const PAGES_PER_SHARE = 2;
  * the batches already under way (one on SQLite, where a batch holds the event loop; two on
  * PostgreSQL), the importer's share of the save's own batch, and the share of the previous
  * save's batch, whose answers the importer may not have read yet. Served in arrival order,
- * first fit (a small save still joins the next batch), it was one full batch more: 36 and 54.
+ * first fit (a small save still joins the next batch), it was one full batch more.
  */
 const mostAhead = (batchesUnderWay: number) => batchesUnderWay * PAGES_PER_BATCH + 2 * PAGES_PER_SHARE;
 

@@ -54,7 +54,7 @@ export interface PostgresStoreOptions {
   readonly writeBatches?: number;
   /** Most writes committed by one statement (default 64). */
   readonly writeBatchSize?: number;
-  /** Most bytes of page text one write statement carries (default 1 MiB; a larger page goes alone). */
+  /** Most bytes of page text one write statement carries (default 512 KiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
   /** While other writers wait, most bytes of one writer's pages in a statement (default 128 KiB). */
   readonly writerShare?: number;

@@ -40,7 +40,7 @@ export interface SqliteStoreOptions {
   readonly shared?: boolean;
   /** Most writes committed by one transaction (default 64). */
   readonly writeBatchSize?: number;
-  /** Most bytes of page text one transaction holds (default 1 MiB; a larger page goes alone). */
+  /** Most bytes of page text one transaction holds (default 512 KiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
   /** While other writers wait, most bytes of one writer's pages in a transaction (default 128 KiB). */
   readonly writerShare?: number;
