@@ -51,6 +51,12 @@ export interface WriteInfo {
    * (src/ui/plain-text.ts), from which snippets are cut; the content itself when absent.
    */
   readonly searchText?: string;
+  /**
+   * Who asks, for fair scheduling only (an account, or a client address): writes queue per
+   * writer and writers take turns, so one bulk importer cannot delay another person's save.
+   * Unset: the author.
+   */
+  readonly writer?: string;
 }
 
 /**

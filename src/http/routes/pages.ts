@@ -83,7 +83,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
     const name = parsePageName(request.params.name);
     const content = typeof request.body === 'string' ? request.body : '';
     const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
     const indexed = lazyIndexedText(work, content);
     const write = async (state: PageState) => store.put(name, content, state.revision, withSearchText(info, await indexed()));
     const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, write, {
@@ -100,7 +100,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
   async function deletePage(request: NameRequest, reply: FastifyReply) {
     const name = parsePageName(request.params.name);
     const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected };
+    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
     await conditionalWrite(store, name, 'DELETE', request.headers, (state) => store.delete(name, state.revision, info), { protectedRefusal: by.protectedRefusal });
     return reply.code(204).send();
   }

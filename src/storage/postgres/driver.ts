@@ -58,8 +58,10 @@ export interface PostgresStoreOptions {
   readonly writeBatches?: number;
   /** Most writes committed by one statement (default 64). */
   readonly writeBatchSize?: number;
-  /** Most bytes of page text one write statement carries (default 1 MiB; a larger page goes alone). */
+  /** Most bytes of page text one write statement carries (default 512 KiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
+  /** While other writers wait, most bytes of one writer's pages in a statement (default 128 KiB). */
+  readonly writerShare?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
   /** Hears the text of every statement sent through the pool (tests count queries with it); nothing is wrapped without it. */

@@ -315,13 +315,15 @@ export class PostgresPageStore implements PageStore {
     private readonly feed: ChangeFeed,
     private readonly channel: string,
     private readonly clock: () => number,
-    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes'> & HistoryOptionsOf = {},
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf = {},
   ) {
     this.writes = new WriteBatcher((jobs) => this.timedCommit(jobs), {
       maxInFlight: options.writeBatches ?? 2,
       maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
       maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
       bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
+      writerOf: (job) => job.info.writer ?? job.info.author,
       keyOf: (job) => job.name,
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.

@@ -143,21 +143,31 @@ export interface BatcherOptions<Job> {
   readonly maxBatch: number;
   /** Most bytes of page text one statement carries (a larger page goes alone). */
   readonly maxBytes: number;
+  /** While other writers wait, one writer's bytes in a batch (takeBatch). */
+  readonly writerShare: number;
   readonly bytesOf: (job: Job) => number;
+  /** Who asked (an account or a client address): the unit of fairness. */
+  readonly writerOf: (job: Job) => string;
   /** Jobs with the same key never share a batch (the statement wants unique page names). */
   readonly keyOf: (job: Job) => string;
 }
 
 /**
- * Queues jobs and hands them to `run` in batches: the oldest waiting jobs that fit leave
- * together when a slot is free, in arrival order, bounded by count and bytes. Preparing a
- * batch (hashing, encoding) is synchronous work, so batches start one per turn of the event
- * loop: requests are read and answered in between, and a new writer queues behind only what
- * arrived before it. `run` answers every job of its batch, in order, or rejects for all of them.
+ * Queues jobs and hands them to `run` in batches: writers take turns, oldest first, and each
+ * batch is bounded by count and bytes (takeBatch). Preparing a batch (hashing, encoding) is
+ * synchronous work, so batches start one per turn of the event loop: requests are read and
+ * answered in between. `run` answers every job of its batch, in order, or rejects for all.
+ *
+ * The fast lane: when every slot is taken (by a bulk importer, typically), one more batch may
+ * start, made only of the writes of writers that have nothing in flight. A person's save then
+ * waits behind no batch of someone else's; a writer keeping the slots busy never gets it.
  */
 export class WriteBatcher<Job, Result> {
   private queue: Waiting<Job, Result>[] = [];
   private inFlight = 0;
+  private fastLaneBusy = false;
+  /** Jobs in flight per writer. */
+  private readonly busyWriters = new Map<string, number>();
   private scheduled = false;
 
   constructor(
@@ -182,29 +192,52 @@ export class WriteBatcher<Job, Result> {
     });
   }
 
-  /** Starts the oldest batch if a slot is free; the next one waits for the next turn. */
+  /** Starts the next batch if a slot (or the fast lane) is free; the next one waits for the next turn. */
   private startNext(): void {
-    if (this.inFlight >= this.options.maxInFlight || this.queue.length === 0) return;
-    const batch = this.take();
-    this.inFlight++;
+    if (this.queue.length === 0) return;
+    if (this.inFlight < this.options.maxInFlight) {
+      this.launch(this.take(() => true), false);
+    } else if (!this.fastLaneBusy) {
+      const batch = this.take((job) => !this.busyWriters.has(this.options.writerOf(job)));
+      if (batch.length > 0) this.launch(batch, true);
+    }
+  }
+
+  private launch(batch: Waiting<Job, Result>[], fast: boolean): void {
+    if (fast) this.fastLaneBusy = true;
+    else this.inFlight++;
+    const writers = batch.map((entry) => this.options.writerOf(entry.job));
+    for (const writer of writers) this.busyWriters.set(writer, (this.busyWriters.get(writer) ?? 0) + 1);
     this.run(batch.map((entry) => entry.job)).then(
       (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
       (error: unknown) => batch.forEach((entry) => entry.reject(error)),
     ).finally(() => {
-      this.inFlight--;
+      if (fast) this.fastLaneBusy = false;
+      else this.inFlight--;
+      for (const writer of writers) {
+        const left = this.busyWriters.get(writer)! - 1;
+        if (left === 0) this.busyWriters.delete(writer);
+        else this.busyWriters.set(writer, left);
+      }
       if (this.queue.length > 0) this.schedule();
     });
     if (this.queue.length > 0) this.schedule();
   }
 
-  /** The oldest jobs, one per key, within the limits; the rest keep their places. */
-  private take(): Waiting<Job, Result>[] {
+  /** The next fair batch of the jobs `eligible` allows, one per key; the rest keep their places. */
+  private take(eligible: (job: Job) => boolean): Waiting<Job, Result>[] {
     const keys = new Set<string>();
     const { batch, rest } = takeBatch(
       this.queue,
-      { maxJobs: this.options.maxBatch, maxBytes: this.options.maxBytes },
-      (entry) => this.options.bytesOf(entry.job),
+      {
+        maxJobs: this.options.maxBatch,
+        maxBytes: this.options.maxBytes,
+        writerShare: this.options.writerShare,
+        bytesOf: (entry) => this.options.bytesOf(entry.job),
+        writerOf: (entry) => this.options.writerOf(entry.job),
+      },
       (entry) => {
+        if (!eligible(entry.job)) return false;
         const key = this.options.keyOf(entry.job);
         if (keys.has(key)) return false;
         keys.add(key);

@@ -46,8 +46,10 @@ export interface SqliteStoreOptions {
   readonly shared?: boolean;
   /** Most writes committed by one transaction (default 64). */
   readonly writeBatchSize?: number;
-  /** Most bytes of page text one transaction holds (default 1 MiB; a larger page goes alone). */
+  /** Most bytes of page text one transaction holds (default 512 KiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
+  /** While other writers wait, most bytes of one writer's pages in a transaction (default 128 KiB). */
+  readonly writerShare?: number;
   /** Hears the text of every statement SQLite runs (tests count queries with it). */
   readonly onStatement?: (text: string) => void;
   /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
@@ -320,7 +322,9 @@ export class SqlitePageStore implements PageStore {
     }, {
       maxJobs: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
       maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
+      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
       bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
+      writerOf: (job) => job.info.writer ?? job.info.author,
     });
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
     this.compactor = new HistoryCompactor(sqliteCompaction(db), {

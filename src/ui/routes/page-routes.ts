@@ -183,7 +183,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
     try {
       const by = writer(request);
-      const info = { summary, author: by.author, unlessProtected: by.unlessProtected };
+      const info = { summary, author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
       const indexed = lazyIndexedText(context.work, text);
       const write = async (state: PageState) => store.put(name, text, state.revision, withSearchText(info, await indexed()));
       await conditionalWrite(store, name, 'PUT', headers, write, { protectedRefusal: by.protectedRefusal });
