@@ -1,40 +1,6 @@
 // The storage scenario's corpus: the Markdown that ships in node_modules (READMEs, changelogs,
 // licences), written as pages of several revisions each, each revision a plausible edit of the
 // one before (the document growing to its full length, then a paragraph added).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-
-const DOCUMENT = /^(readme|changelog|history|license|licence)(\.(md|markdown|txt))?$|\.(md|markdown)$/i;
-const MAX_DEPTH = 6;
-
-/** The Markdown files under `root`, in a stable order, each read once. */
-export function markdownDocuments(root: string): string[] {
-  const found: string[] = [];
-  const visit = (dir: string, depth: number): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry);
-      let stat;
-      try {
-        stat = statSync(path);
-      } catch {
-        continue;
-      }
-      if (stat.isDirectory()) {
-        if (depth < MAX_DEPTH && entry !== '.bin') visit(path, depth + 1);
-      } else if (stat.isFile() && stat.size > 0 && stat.size < 2 * 1024 * 1024 && DOCUMENT.test(entry)) {
-        found.push(readFileSync(path, 'utf8'));
-      }
-    }
-  };
-  visit(root, 0);
-  return found;
-}
 
 export interface CorpusPage {
   readonly name: string;

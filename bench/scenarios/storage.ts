@@ -15,7 +15,8 @@ import type { BenchContext } from '../context.js';
 import { Admin, unreachableReason } from '../postgres.js';
 import { tempDir } from '../processes.js';
 import type { Row, ScenarioResult } from '../results.js';
-import { type CorpusPage, corpusPages, markdownDocuments, textBytes } from './storage-corpus.js';
+import { findDocuments } from '../markdown-documents.js';
+import { type CorpusPage, corpusPages, textBytes } from './storage-corpus.js';
 
 const REVISIONS_PER_PAGE = 4;
 const WRITERS = 16;
@@ -129,7 +130,7 @@ async function postgresFootprint(ctx: BenchContext, pages: readonly CorpusPage[]
 }
 
 export async function runStorage(ctx: BenchContext): Promise<ScenarioResult> {
-  const documents = markdownDocuments(join(import.meta.dirname, '..', '..', 'node_modules'));
+  const documents = findDocuments(join(import.meta.dirname, '..', '..', 'node_modules')).map((document) => document.text);
   const pages = corpusPages(documents, ctx.options.storageMiB * MIB, REVISIONS_PER_PAGE);
   const text = textBytes(pages);
   const corpus = `${pages.length} pages × ${REVISIONS_PER_PAGE} revisions from ${documents.length} Markdown files in node_modules, ${(text / MIB).toFixed(1)} MiB of revision text`;
