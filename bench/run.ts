@@ -18,6 +18,7 @@ import { runPlainGet } from './scenarios/plain-get.js';
 import { runSoak } from './scenarios/soak.js';
 import { runHostile } from './scenarios/hostile.js';
 import { runStorage } from './scenarios/storage.js';
+import { runWikiViews } from './scenarios/wiki-views.js';
 import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
@@ -31,6 +32,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   soak: runSoak,
   hostile: runHostile,
   storage: runStorage,
+  views: runWikiViews,
 };
 
 function log(line: string): void {
