@@ -207,9 +207,12 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
   const editQuery = { type: 'object', properties: { from: { type: 'integer', minimum: 1 } } } as const;
   const hide = { hide: true };
 
+  // The hot path: parsePageName checks the name, so Fastify need not validate it too (and,
+  // with no hook or schema before it, the auth guard wraps the handler rather than adding a hook).
+  const readOptions = { schema: { ...hide, documentedParams: nameParams } };
   resources.add(app, '/wiki/:name', {
-    GET: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
-    HEAD: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
+    GET: { options: readOptions, handler: readPage },
+    HEAD: { options: readOptions, handler: readPage },
     // A form carries the page percent-encoded, up to 3 bytes per byte, and the resolution
     // screen carries it more than once; the page itself is held to the server's limit above.
     POST: { options: { schema: { ...hide, params: nameParams }, bodyLimit: context.maxPageBytes * 8 }, handler: savePage },
