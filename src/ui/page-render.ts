@@ -45,15 +45,13 @@ export class RevisionRenderer {
   }
 
   /**
-   * The revision's links as last looked up, with no I/O; undefined when not at hand. Exact only
-   * while the store has heard of every change (its currentHead() knew the page): otherwise a page
-   * may have been created or deleted by another process, so call links(), which looks again.
+   * The link-state key of the revision as last looked up (see RevisionLinks), with no I/O;
+   * undefined when not at hand. Exact only while the store has heard of every change (its
+   * currentHead() knew the page): otherwise a page may have been created or deleted by another
+   * process, so call links(), which looks again.
    */
-  knownLinks(name: string, revision: number): RevisionLinks | undefined {
-    const id = `${name}\u0000${revision}`;
-    const state = this.linkStates.get(id);
-    const rendered = state && this.rendered.get(id);
-    return rendered && { rendering: { kind: 'parts', rendered }, existing: state.existing, key: state.key };
+  knownLinkKey(name: string, revision: number): string | undefined {
+    return this.linkStates.get(`${name}\u0000${revision}`)?.key;
   }
 
   /** The revision rendered, and which of its links exist now (looked up afresh). */

@@ -11,7 +11,6 @@ import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import type { Html } from '../html.js';
 import { sendCachedHtml, sendHtml, sendUncachedHtml } from '../html-response.js';
-import type { RevisionLinks } from '../page-render.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -52,7 +51,7 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
 export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
   const { store, resources, renderer, writer, merges } = context;
 
-  const viewKey = (name: string, revision: number, links: RevisionLinks) => `view\0${name}\0${revision}\0${links.key}`;
+  const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
 
   // A view seen before, of a page the store's validator cache knows (so it has heard of every
   // change, and of every linked page's creation or deletion), is answered with no promise:
@@ -60,9 +59,9 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
   function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
     const name = parsePageName(request.params.name);
     const known = store.currentHead?.(name);
-    const links = known?.exists ? renderer.knownLinks(name, known.revision) : undefined;
-    if (links !== undefined) {
-      const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, links));
+    const linkKey = known?.exists ? renderer.knownLinkKey(name, known.revision) : undefined;
+    if (linkKey !== undefined) {
+      const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey));
       if (sent !== false) return sent;
     }
     return readPageAfresh(request, reply, name);
@@ -73,7 +72,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
     if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
     const links = await renderer.links(name, state.revision);
-    return sendHtml(request, reply, viewKey(name, state.revision, links), async () => pageView(name, info, renderer.html(links)));
+    return sendHtml(request, reply, viewKey(name, state.revision, links.key), async () => pageView(name, info, renderer.html(links)));
   }
 
   async function readRevision(request: RevisionRequest, reply: FastifyReply) {
