@@ -2,7 +2,7 @@
 // fields midair's answer carries: otherwise a ratio would measure bytes of headers, not the work
 // of finding the validators. Each scenario checks this before it measures, so the two cannot
 // drift apart unnoticed (they once did: midair's 304 gained its security headers, the baseline's not).
-import { getPage } from './pages.js';
+import { getPath, pagePath } from './pages.js';
 
 /** Fields that Node's HTTP server adds to every answer, whoever wrote it. */
 const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
@@ -11,11 +11,13 @@ export interface ParityProbe {
   readonly url: string;
   /** A page name the server answers. */
   readonly name: string;
+  /** The URL path to ask; the page's API path unless given. */
+  readonly path?: string;
   readonly headers: Record<string, string>;
 }
 
 async function fieldsOf(probe: ParityProbe, status: number): Promise<string[]> {
-  const answer = await getPage(probe.url, probe.name, probe.headers);
+  const answer = await getPath(probe.url, probe.path ?? pagePath(probe.name), probe.headers);
   if (answer.status !== status) throw new Error(`header parity: ${probe.url} answered ${answer.status}, not ${status}`);
   return answer.fields.filter((field) => !TRANSPORT.has(field)).sort();
 }

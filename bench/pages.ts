@@ -62,11 +62,11 @@ async function eachLimited<T, R>(items: readonly T[], concurrency: number, task:
   return results;
 }
 
-/** Creates each page (If-None-Match: *) and returns its ETag. */
-export async function createPages(base: string, names: readonly string[], bytes: number, concurrency = 8): Promise<SeededPage[]> {
+/** Creates each page (If-None-Match: *) with `content` (by default pageContent) and returns its ETag. */
+export async function createPages(base: string, names: readonly string[], bytes: number, concurrency = 8, content = (name: string) => pageContent(name, bytes)): Promise<SeededPage[]> {
   return eachLimited(names, concurrency, async (name) => {
     const path = pagePath(name);
-    const answer = await send(base, 'PUT', path, { 'content-type': 'text/markdown; charset=utf-8', 'if-none-match': '*' }, pageContent(name, bytes));
+    const answer = await send(base, 'PUT', path, { 'content-type': 'text/markdown; charset=utf-8', 'if-none-match': '*' }, content(name));
     if (answer.status !== 201 || answer.etag === undefined) throw new Error(`creating ${name}: ${answer.status} ${answer.body.slice(0, 300)}`);
     return { name, path, etag: answer.etag };
   });
@@ -90,7 +90,11 @@ export function createPage(base: string, name: string, content: string): Promise
 }
 
 export function getPage(base: string, name: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return send(base, 'GET', pagePath(name), headers);
+  return getPath(base, pagePath(name), headers);
+}
+
+export function getPath(base: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(base, 'GET', path, headers);
 }
 
 export function closeConnections(): void {

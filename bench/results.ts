@@ -1,8 +1,8 @@
 // What a scenario measures, how rounds are summarised (median and min–max), the ratios to the
 // baselines, the targets, and the table that shows them.
 
-export type ScenarioName = 'get304' | 'get200' | 'put' | 'contention' | 'soak' | 'hostile' | 'storage' | 'search';
-export const SCENARIOS: readonly ScenarioName[] = ['get304', 'get200', 'put', 'contention', 'soak', 'hostile', 'storage', 'search'];
+export type ScenarioName = 'get304' | 'get200' | 'put' | 'contention' | 'soak' | 'hostile' | 'storage' | 'search' | 'views';
+export const SCENARIOS: readonly ScenarioName[] = ['get304', 'get200', 'put', 'contention', 'soak', 'hostile', 'storage', 'search', 'views'];
 
 /** One round against one server (or store, or pgbench). */
 export interface Measurement {
@@ -145,6 +145,10 @@ export const TARGETS: readonly Target[] = [
   { label: 'GET 200, 4 KiB gzip ≥ 0.8 × constant-4 KiB baseline', rowId: 'get200-gzip', baselineId: 'get200-base', atLeast: 0.8, cpuBound: true },
   { label: 'PUT on SQLite ≥ 1.5 × in-process one-transaction-per-write ceiling', rowId: 'put-sqlite', baselineId: 'put-sqlite-ceiling', atLeast: 1.5, cpuBound: false },
   { label: 'PUT on PostgreSQL ≥ 0.8 × pgbench running the same write statement', rowId: 'put-pg', baselineId: 'put-pgbench-whole', atLeast: 0.8, cpuBound: false },
+  { label: 'wiki page view 200 ≥ 0.8 × constant HTML page of the same size', rowId: 'views-200', baselineId: 'views-200-base', atLeast: 0.8, cpuBound: true },
+  { label: 'wiki page view 200 as a browser asks ≥ 0.8 × constant HTML page', rowId: 'views-200-browser', baselineId: 'views-200-base', atLeast: 0.8, cpuBound: true },
+  { label: 'wiki page view 304 ≥ 0.8 × constant-304 baseline', rowId: 'views-304', baselineId: 'views-304-base', atLeast: 0.8, cpuBound: true },
+  { label: 'wiki page view 304 as a browser revalidates ≥ 0.8 × constant-304 baseline', rowId: 'views-304-browser', baselineId: 'views-304-base', atLeast: 0.8, cpuBound: true },
 ];
 
 export interface TargetVerdict {

@@ -19,6 +19,7 @@ import { runSoak } from './scenarios/soak.js';
 import { runHostile } from './scenarios/hostile.js';
 import { runStorage } from './scenarios/storage.js';
 import { runSearch } from './scenarios/search.js';
+import { runWikiViews } from './scenarios/wiki-views.js';
 import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
@@ -33,6 +34,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   hostile: runHostile,
   storage: runStorage,
   search: runSearch,
+  views: runWikiViews,
 };
 
 function log(line: string): void {

@@ -49,8 +49,9 @@ export async function startMidair(name: string, options: MidairOptions): Promise
   return { name, url: match[1]!, pid: child.pid!, dataDir, stop: stopper(child) };
 }
 
-export async function startBaseline(): Promise<ServerProcess & { readonly etag: string }> {
-  const child = spawnBenchScript('baseline-server.ts', ['0'], { cpu: SERVER_CPU });
+/** `htmlBytes`: the size of the constant page its /wiki/:name sends (4 KiB unless given). */
+export async function startBaseline(htmlBytes?: number): Promise<ServerProcess & { readonly etag: string }> {
+  const child = spawnBenchScript('baseline-server.ts', ['0', ...(htmlBytes === undefined ? [] : [String(htmlBytes)])], { cpu: SERVER_CPU });
   const match = await waitForOutput(child, /baseline listening on (http:\/\/\S+) etag (\S+)/, 30_000, 'the baseline server');
   return { name: 'baseline', url: match[1]!, etag: match[2]!, pid: child.pid!, stop: stopper(child) };
 }

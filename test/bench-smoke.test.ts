@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { which } from '../bench/processes.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['get304', 'get200', 'put', 'contention', 'soak'];
+const SCENARIOS = ['get304', 'get200', 'put', 'contention', 'soak', 'views'];
 const CI = process.env['CI'] === 'true';
 
 const missingWrk =

@@ -125,8 +125,9 @@ async function assertNoQueryPerItem(open: Opener): Promise<void> {
     assert.equal(large[route], small[route], `${route}: ${small[route]} statements with ${SMALL} items, ${large[route]} with ${LARGE}`);
     assert.ok(small[route]! <= MOST, `${route}: ${small[route]} statements`);
   }
-  // The page view asks which of its links exist: one statement, not one per link.
-  assert.ok(small['page view (links), again']! >= 1, 'the counting hears the statements');
+  // The first page view asks which of its links exist: one statement, not one per link. (A
+  // repeated view may ask nothing: SQLite's keeps the answer until a linked page changes.)
+  assert.ok(small['page view (links), first']! >= 1, 'the counting hears the statements');
 }
 
 describe('statements per request do not grow with links, revisions or pages', () => {

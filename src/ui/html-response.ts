@@ -33,6 +33,20 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
     page = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 24)}"` };
     rendered.set(cacheKey, page);
   }
+  return sendPage(request, reply, page, viewer);
+}
+
+/**
+ * Sends the page cached under `key` for this viewer, with no I/O, and returns what
+ * sendRepresentation does (a 304 is sent at once); false when it is not cached.
+ */
+export function sendCachedHtml(request: FastifyRequest, reply: FastifyReply, key: string): Promise<FastifyReply> | undefined | false {
+  const viewer = viewerKey(request);
+  const page = rendered.get(key + viewer);
+  return page === undefined ? false : sendPage(request, reply, page, viewer);
+}
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Rendered, viewer: string): Promise<FastifyReply> | undefined {
   const body = page.body;
   hardenAsDocument(reply);
   return sendRepresentation(request, reply, {

@@ -1,11 +1,13 @@
 // Renders a revision's Markdown with its wiki links styled by whether their pages exist,
 // and names everything the HTML depends on, so a cached page is reused only while valid.
 // The Markdown is rendered once per revision, in a worker thread, whoever views it; only the
-// links' start tags are filled in per view, from one lookup of which linked pages exist.
+// links' start tags are filled in per view, from one lookup of which linked pages exist, kept
+// while no linked page changes.
 import { LRUCache } from 'lru-cache';
 import type { PageStore } from '../storage/store.js';
 import type { WorkPool } from '../work/pool.js';
 import { escapeHtml } from './html.js';
+import { LinkStates } from './link-states.js';
 import { joinParts, type RenderedParts } from './markdown.js';
 
 /** A text rendered, or shown as its source because rendering ran out of time. */
@@ -33,12 +35,26 @@ export class RevisionRenderer {
   private readonly rendered = new LRUCache<string, RenderedParts>({ maxSize: 64 * 1024 * 1024, sizeCalculation: partsSize });
   // Renders that ran out of time: repeated views must not burn a worker each time.
   private readonly outOfTime = new LRUCache<string, true>({ max: 10_000, ttl: OUT_OF_TIME_TTL_MS });
+  private readonly linkStates: LinkStates;
 
   constructor(
     private readonly store: PageStore,
     private readonly work: WorkPool,
-  ) {}
+  ) {
+    this.linkStates = new LinkStates(store);
+  }
 
+  /**
+   * The link-state key of the revision as last looked up (see RevisionLinks), with no I/O;
+   * undefined when not at hand. Exact only while the store has heard of every change (its
+   * currentHead() knew the page): otherwise a page may have been created or deleted by another
+   * process, so call links(), which looks again.
+   */
+  knownLinkKey(name: string, revision: number): string | undefined {
+    return this.linkStates.get(`${name}\u0000${revision}`)?.key;
+  }
+
+  /** The revision rendered, and which of its links exist now (looked up afresh). */
   async links(name: string, revision: number): Promise<RevisionLinks> {
     const id = `${name}\u0000${revision}`;
     let rendered = this.rendered.get(id);
@@ -53,7 +69,10 @@ export class RevisionRenderer {
       rendered = rendering.rendered;
       this.rendered.set(id, rendered);
     }
-    return this.withExisting({ kind: 'parts', rendered });
+    const mark = this.linkStates.mark();
+    const links = await this.withExisting({ kind: 'parts', rendered });
+    this.linkStates.set(id, rendered.links, links, mark);
+    return links;
   }
 
   /** A text that is not a revision (an editor's preview): rendered each time, not kept. */
@@ -66,6 +85,10 @@ export class RevisionRenderer {
     const { rendering } = links;
     if (rendering.kind === 'parts') return joinParts(rendering.rendered, links.existing);
     return `<p class="notice render-out-of-time">${OUT_OF_TIME_NOTE}</p>\n<pre class="page-source">\n${escapeHtml(rendering.text)}</pre>\n`;
+  }
+
+  close(): void {
+    this.linkStates.close();
   }
 
   private async render(text: string): Promise<Rendering> {

@@ -56,11 +56,13 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
     wiki.setErrorHandler(htmlErrorHandler);
+    const renderer = new RevisionRenderer(context.store, work);
+    wiki.addHook('onClose', async () => renderer.close());
     const routes = {
       store: context.store,
       resources: context.resources,
       writer: context.writer,
-      renderer: new RevisionRenderer(context.store, work),
+      renderer,
       work,
       merges: new CollisionMerges(work),
       search: context.search ?? asPageSearch(context.store),

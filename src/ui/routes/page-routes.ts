@@ -11,7 +11,7 @@ import { type Attempt, type Collision, describeCollision, mergeInto, normalizeNe
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import { type Html, html } from '../html.js';
-import { errorPage, sendHtml, sendUncachedHtml } from '../html-response.js';
+import { errorPage, sendCachedHtml, sendHtml, sendUncachedHtml } from '../html-response.js';
 import { lazyIndexedText, withSearchText } from '../../work/search-text.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
@@ -60,15 +60,28 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
 export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
   const { store, resources, renderer, writer, merges } = context;
 
-  async function readPage(request: NameRequest, reply: FastifyReply) {
+  const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
+
+  // A view seen before, of a page the store's validator cache knows (so it has heard of every
+  // change, and of every linked page's creation or deletion), is answered with no promise:
+  // a reload's 304 as the API's. Anything else looks again.
+  function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
     const name = parsePageName(request.params.name);
+    const known = store.currentHead?.(name);
+    const linkKey = known?.exists ? renderer.knownLinkKey(name, known.revision) : undefined;
+    if (linkKey !== undefined) {
+      const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey));
+      if (sent !== false) return sent;
+    }
+    return readPageAfresh(request, reply, name);
+  }
+
+  async function readPageAfresh(request: NameRequest, reply: FastifyReply, name: string) {
     const state = await store.head(name);
     const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
     if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
     const links = await renderer.links(name, state.revision);
-    return sendHtml(request, reply, `view\0${name}\0${state.revision}\0${links.key}`, async () =>
-      pageView(name, info, renderer.html(links)),
-    );
+    return sendHtml(request, reply, viewKey(name, state.revision, links.key), async () => pageView(name, info, renderer.html(links)));
   }
 
   async function readRevision(request: RevisionRequest, reply: FastifyReply) {
@@ -205,9 +218,12 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
   const editQuery = { type: 'object', properties: { from: { type: 'integer', minimum: 1 } } } as const;
   const hide = { hide: true };
 
+  // The hot path: parsePageName checks the name, so Fastify need not validate it too (and,
+  // with no hook or schema before it, the auth guard wraps the handler rather than adding a hook).
+  const readOptions = { schema: { ...hide, documentedParams: nameParams } };
   resources.add(app, '/wiki/:name', {
-    GET: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
-    HEAD: { options: { schema: { ...hide, params: nameParams } }, handler: readPage },
+    GET: { options: readOptions, handler: readPage },
+    HEAD: { options: readOptions, handler: readPage },
     // A form carries the page percent-encoded, up to 3 bytes per byte, and the resolution
     // screen carries it more than once; the page itself is held to the server's limit above.
     POST: { options: { schema: { ...hide, params: nameParams }, bodyLimit: context.maxPageBytes * 8 }, handler: savePage },
