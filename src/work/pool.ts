@@ -11,7 +11,11 @@ export interface WorkPoolOptions {
   readonly threads: number;
   /** Ms a task may run in its thread before it is cancelled (waiting for a thread not counted). */
   readonly timeBudgetMs: number;
-  /** Tasks that may wait for a thread; past that, callers get 503 (default 16 per thread). */
+  /**
+   * Tasks that may wait for a thread; past that, callers get 503 (default 64 per thread: a
+   * freshly started server that many people visit at once renders every page for the first
+   * time, and a small page takes a thread well under a millisecond).
+   */
   readonly maxQueue?: number;
   /** Ms a task may wait for a thread, beyond its own budget (default MAX_WAIT_MS). */
   readonly maxWaitMs?: number;
@@ -37,7 +41,7 @@ export class WorkPool {
 
   constructor(options: WorkPoolOptions) {
     this.timeBudgetMs = options.timeBudgetMs;
-    this.maxQueue = options.maxQueue ?? 16 * options.threads;
+    this.maxQueue = options.maxQueue ?? 64 * options.threads;
     this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
     this.piscina = new Piscina({
       filename: WORKER,
