@@ -50,6 +50,8 @@ const MISMATCHES: [string, Record<string, string>, string, RegExp | undefined][]
   ['https at the proxy, http to midair', { origin: 'https://wiki.example' }, 'http://wiki.example', /TRUST_PROXY/],
   ['the browser says same-origin but the host differs', { origin: 'http://wiki.example', 'sec-fetch-site': 'same-origin' }, 'http://midair', /same-origin.*\$http_host/],
   ['another site', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }, 'http://wiki.example', undefined],
+  ['another port of the same host, as the browser says (same-site): another site, not a proxy', { origin: 'http://127.0.0.1:4000', 'sec-fetch-site': 'same-site' }, 'http://127.0.0.1:3000', undefined],
+  ['a port dropped by a proxy, the browser saying same-origin', { origin: 'http://wiki.example:8080', 'sec-fetch-site': 'same-origin' }, 'http://wiki.example', /differ in port/],
   ['another host, no Sec-Fetch-Site', { origin: 'http://evil.example' }, 'http://wiki.example', undefined],
   ['no Origin', { 'sec-fetch-site': 'same-origin' }, 'http://wiki.example', undefined],
 ];

@@ -46,6 +46,10 @@ export function requestSource(headers: IncomingHttpHeaders, ownOrigins: readonly
  * origins is named: same host first.
  */
 export function originMismatch(headers: IncomingHttpHeaders, ownOrigins: readonly string[]): string | undefined {
+  // A browser that says the request left another origin (cross-site, or same-site: another
+  // port or subdomain) saw a page that is not ours: no proxy explains that away.
+  const fetchSite = single(headers['sec-fetch-site'])?.trim().toLowerCase();
+  if (fetchSite !== undefined && fetchSite !== 'same-origin') return undefined;
   const origin = normalizeOrigin(single(headers.origin)?.trim() ?? '');
   const ours = ownOrigins.map(normalizeOrigin).filter((own) => own !== undefined).map((own) => new URL(own));
   if (origin === undefined || ours.length === 0) return undefined;
@@ -61,7 +65,7 @@ export function originMismatch(headers: IncomingHttpHeaders, ownOrigins: readonl
     return `The page's origin ${origin} and midair's own origin ${samePlace.origin} differ in port: a proxy in front of midair dropped the port from Host (nginx: proxy_set_header Host $http_host, not $host), ${fix}`;
   }
   // The browser itself says same-origin, so the name midair was given is not the one users see.
-  if (single(headers['sec-fetch-site'])?.trim().toLowerCase() === 'same-origin') {
+  if (fetchSite === 'same-origin') {
     return `The browser calls this request same-origin, but its origin ${origin} is not midair's own origin (${ours.map((own) => own.origin).join(', ')}): a proxy did not pass the Host on (nginx: proxy_set_header Host $http_host), ${fix}`;
   }
   return undefined;
