@@ -104,9 +104,11 @@ async function postgresFootprint(ctx: BenchContext, pages: readonly CorpusPage[]
     const store = await openPostgresStore({ url: ctx.options.databaseUrl, schema });
     let writeSeconds: number;
     try {
-      // What autovacuum does between rounds: the space of rows the compactor rewrote becomes reusable.
+      // What autovacuum does between rounds, to every table: the space of rows the compactor
+      // rewrote, and of the search rows each new revision replaced, becomes reusable.
       writeSeconds = await writeCorpus(store, pages, async () => {
-        await client.query(`VACUUM ${pg.escapeIdentifier(schema)}.revisions`);
+        const { rows: tables } = await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1`, [schema]);
+        for (const { name } of tables) await client.query(`VACUUM ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`);
       });
       await verify(store, pages);
     } finally {
