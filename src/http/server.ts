@@ -21,6 +21,7 @@ import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerWikiRoutes } from '../ui/register.js';
 import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
+import { Pages } from '../pages/index.js';
 import type { StreamLimits } from './stream-quota.js';
 import type { ServerMetrics } from './metrics.js';
 import { registerProbes } from './probes.js';
@@ -114,7 +115,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
   app.addHook('onClose', () => work.close());
-  const context = { store: options.store, resources, writer: auth.writer, work };
+  const pages = new Pages(options.store, work);
+  const context = { store: options.store, resources, writer: auth.writer, work, pages };
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);

@@ -10,7 +10,8 @@ import type { StreamLimits } from '../http/stream-quota.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
 import { WorkPool } from '../work/pool.js';
-import { CollisionMerges } from './collision.js';
+import { CollisionTables } from './collision.js';
+import { Pages } from '../pages/index.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -32,6 +33,8 @@ export interface WikiContext {
   readonly auth?: Auth;
   /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
   readonly work?: WorkPool;
+  /** The domain every save goes through; without it the wiki makes its own over `store` and `work`. */
+  readonly pages?: Pages;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;
 }
@@ -52,6 +55,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     app.addHook('onClose', () => own.close());
     work = own;
   }
+  const pages = context.pages ?? new Pages(context.store, work);
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -62,7 +66,8 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
       writer: context.writer,
       renderer: new RevisionRenderer(context.store, work),
       work,
-      merges: new CollisionMerges(work),
+      pages,
+      collisions: { pages, tables: new CollisionTables(work) },
       search: context.search ?? asPageSearch(context.store),
       maxPageBytes,
     };

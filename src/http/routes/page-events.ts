@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/principal.js';
 import type { ChangeEvent, PageState, PageStore } from '../../storage/store.js';
 import { isoDate } from '../json-representation.js';
-import { parsePageName } from '../page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import { eventText, Presence, presenceId } from '../presence.js';
 import type { ResourceTable } from '../resources.js';
 import { nameParams, problemResponses } from '../schemas.js';
