@@ -3,7 +3,7 @@
 // in between, decide again against the new state. The API and the wiki both write through here.
 import type { PageState, PageStore, WriteInfo, WriteResult } from '../storage/store.js';
 import type { WorkPool } from '../work/pool.js';
-import { lazyIndexedText, withSearchText } from '../work/search-text.js';
+import { lazyIndexedText, withSearchText } from './search-text.js';
 import { type MergeProposal, MergeProposals } from './merge-proposal.js';
 import { baseTagsOf, type Refusal, refusalOf, type WritePrecondition } from './precondition.js';
 

@@ -1,12 +1,10 @@
-// The browser wiki: server-rendered pages under / and /wiki/, their static files, and the
-// page event stream the editor listens to.
+// The browser wiki: server-rendered pages under / and /wiki/ and their static files. (The page
+// event stream the editor listens to is the API's: src/http/routes/page-events.ts.)
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/plugin.js';
 import type { Writer } from '../http/conditional-write.js';
 import type { ResourceTable } from '../http/resources.js';
-import { registerPageEventRoutes } from '../http/routes/page-events.js';
-import type { StreamLimits } from '../http/stream-quota.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
 import { WorkPool } from '../work/pool.js';
@@ -27,25 +25,15 @@ export interface WikiContext {
   readonly writer: (request: FastifyRequest) => Writer;
   /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
   readonly search?: PageSearch;
-  /** Milliseconds between heartbeats on event streams (15 s by default). */
-  readonly heartbeatMs?: number;
   /** Sign-in, accounts and page protection; without it nobody signs in. */
   readonly auth?: Auth;
   /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
   readonly work?: WorkPool;
   /** The domain every save goes through; without it the wiki makes its own over `store` and `work`. */
   readonly pages?: Pages;
-  /** Caps on open event streams, per page and per client address. */
-  readonly streamLimits?: StreamLimits;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
-  registerPageEventRoutes(app, {
-    store: context.store,
-    resources: context.resources,
-    ...(context.heartbeatMs === undefined ? {} : { heartbeatMs: context.heartbeatMs }),
-    ...(context.streamLimits === undefined ? {} : { limits: context.streamLimits }),
-  });
   assets(); // read the static files now, so a missing one fails the start rather than a request
 
   const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;

@@ -2,7 +2,7 @@
 // structured clone): rendering Markdown, diff tables and three-way merges.
 import { type MergeResult, mergeEdits } from '../merge/index.js';
 import { type RenderedParts, renderParts } from '../ui/markdown.js';
-import { searchText } from '../ui/plain-text.js';
+import { searchText } from '../pages/plain-text.js';
 import { diffTable } from '../ui/views/diff-table.js';
 
 /** HTML diff tables of a clean merge, for the wiki's collision screen. */
