@@ -1,11 +1,11 @@
 // One serving process: open the store, listen, and close cleanly on SIGTERM/SIGINT.
 import type { Config } from './config.js';
 import { AggregatorRegistry } from 'prom-client';
-import { buildServer } from './http/server.js';
+import { buildServer } from './app.js';
 import { ServerMetrics } from './http/metrics.js';
 import { metricsUrl, serveMetrics } from './metrics-server.js';
 import { openAccountStore, openStore } from './storage/index.js';
-import { searchText } from './ui/plain-text.js';
+import { searchText } from './pages/plain-text.js';
 
 export interface Serving {
   readonly address: string;

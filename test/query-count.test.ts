@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../src/http/server.js';
+import { buildServer } from '../src/app.js';
 import { openPostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { PageStore } from '../src/storage/store.js';

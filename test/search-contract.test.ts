@@ -12,7 +12,7 @@ import { openPostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
 import { RANKED_MATCHES } from '../src/storage/search-query.js';
 import { type PageStore, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O } from '../src/storage/store.js';
-import { searchText } from '../src/ui/plain-text.js';
+import { searchText } from '../src/pages/plain-text.js';
 import { postgresVerdict } from './support/backing.js';
 import { probePostgres, TestSchemas, testDatabaseUrl } from './support/postgres.js';
 

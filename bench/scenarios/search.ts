@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openPostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import { SqlitePageStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { PageStore } from '../../src/storage/store.js';
-import { searchText } from '../../src/ui/plain-text.js';
+import { searchText } from '../../src/pages/plain-text.js';
 import type { BenchContext } from '../context.js';
 import { Admin, unreachableReason, urlWithSchema } from '../postgres.js';
 import { tempDir } from '../processes.js';

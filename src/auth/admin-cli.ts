@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatHttpDate } from '../conditional/index.js';
 import { HttpProblem } from '../http/errors.js';
-import { parsePageName } from '../http/page-name.js';
+import { PageRuleError } from '../pages/errors.js';
+import { parsePageName } from '../pages/page-name.js';
 import { type AccountStore, AccountStoreError, isRole, ROLES, type User, type UserChangeResult } from '../storage/accounts.js';
 import { openAccountStore } from '../storage/index.js';
 import { StoreError } from '../storage/store.js';
@@ -241,7 +242,7 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
       console.error(`midair admin: ${error.message}\n\n${ADMIN_USAGE}`);
       return 2;
     }
-    if (error instanceof Refused || error instanceof AccountStoreError || error instanceof StoreError || error instanceof HttpProblem) {
+    if (error instanceof Refused || error instanceof AccountStoreError || error instanceof StoreError || error instanceof HttpProblem || error instanceof PageRuleError) {
       console.error(`midair admin: ${error.message}`);
       return 1;
     }

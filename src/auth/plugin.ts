@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthMode, RateLimitSetting } from '../config.js';
 import type { Writer } from '../http/conditional-write.js';
 import { HttpProblem } from '../http/errors.js';
-import { parsePageName } from '../http/page-name.js';
+import { parsePageName } from '../pages/page-name.js';
 import type { AccountStore, User } from '../storage/accounts.js';
 import { type Access, decideAccess, protectionMatters, type Verdict } from './access.js';
 import { verifyNobody, verifyPassword } from './password.js';

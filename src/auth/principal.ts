@@ -25,3 +25,9 @@ export function authorOf(request: FastifyRequest): string {
   const principal = principalOf(request);
   return principal.kind === 'anonymous' ? 'anonymous' : principal.user.name;
 }
+
+/** Who an editor on a page's event stream is: the account, never a name the client typed; null name for anonymous visitors. */
+export function editorIdentity(request: FastifyRequest): { account: string; name: string | null } {
+  const principal = principalOf(request);
+  return principal.kind === 'anonymous' ? { account: 'anonymous', name: null } : { account: `user:${principal.user.id}`, name: principal.user.name };
+}

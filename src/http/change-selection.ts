@@ -2,7 +2,7 @@
 // take it from the query: ?before=<sequence>&page=<name>&author=<name>.
 import type { ChangeEvent, ChangeOptions } from '../storage/store.js';
 import { HttpProblem } from './errors.js';
-import { parsePageName } from './page-name.js';
+import { parsePageName } from '../pages/page-name.js';
 
 export type ChangeSelection = Omit<ChangeOptions, 'limit'>;
 

@@ -6,13 +6,12 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
 import { LRUCache } from 'lru-cache';
+import { CODED, type Coding, variantTag } from '../pages/variant-tags.js';
 
-export type Coding = 'identity' | 'gzip' | 'br';
+export { type Coding, codedEtag, equivalentEtags, variantTag, type VariantTag } from '../pages/variant-tags.js';
 
 /** Below this size a coding saves nothing worth its header and CPU. */
 export const MIN_CODED_SIZE = 1024;
-
-const CODED: readonly Exclude<Coding, 'identity'>[] = ['gzip', 'br'];
 
 const negotiator = new Negotiator<Coding>({
   supportedValues: ['br', 'gzip', 'identity'],
@@ -27,45 +26,6 @@ const negotiator = new Negotiator<Coding>({
 export function negotiateCoding(acceptEncoding: string | undefined, size: number): Coding {
   if (!acceptEncoding || size < MIN_CODED_SIZE) return 'identity';
   return negotiator.negotiate(acceptEncoding) ?? 'identity';
-}
-
-/** `"abc"` with gzip becomes `"abc+gzip"`: strong, distinct, and recognisable. */
-export function codedEtag(etag: string, coding: Coding): string {
-  return coding === 'identity' ? etag : `${etag.slice(0, -1)}+${coding}"`;
-}
-
-/** The tag a variant carries, and the others handed out for the same revision. */
-export interface VariantTag {
-  readonly etag: string;
-  readonly equivalents: readonly string[];
-}
-
-const CODINGS: readonly Coding[] = ['identity', ...CODED];
-
-// Every conditional read asks for its variant's tag and that tag's equivalents: both are kept
-// by identity tag, so a revalidation, coded or not, builds no string and no array.
-const variantsByEtag = new Map<string, Readonly<Record<Coding, VariantTag>>>();
-
-function variantsOf(etag: string): Readonly<Record<Coding, VariantTag>> {
-  let variants = variantsByEtag.get(etag);
-  if (variants === undefined) {
-    if (variantsByEtag.size >= 16_384) variantsByEtag.clear();
-    const tags = CODINGS.map((coding) => codedEtag(etag, coding));
-    const entries = CODINGS.map((coding, i) => [coding, Object.freeze({ etag: tags[i]!, equivalents: Object.freeze(tags.filter((_, j) => j !== i)) })] as const);
-    variants = Object.freeze(Object.fromEntries(entries) as Record<Coding, VariantTag>);
-    variantsByEtag.set(etag, variants);
-  }
-  return variants;
-}
-
-/** The tag of the `coding` variant of the revision whose identity tag is `etag`. */
-export function variantTag(etag: string, coding: Coding): VariantTag {
-  return variantsOf(etag)[coding];
-}
-
-/** Every tag handed out for the revision whose identity tag is `etag`, except `selected`'s. */
-export function equivalentEtags(etag: string, selected: Coding = 'identity'): readonly string[] {
-  return variantsOf(etag)[selected].equivalents;
 }
 
 // Coded bodies are cached by their strong tag, which names the bytes exactly, so a

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hardenAsNonDocument } from './security-headers.js';
 import { StoreError } from '../storage/store.js';
+import { domainProblem } from './domain-problems.js';
 import { HttpProblem, type ProblemCode, problemDocument } from './errors.js';
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -28,6 +29,8 @@ export const STORE_RETRY_AFTER_SECONDS = 2;
 
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  const domain = domainProblem(error);
+  if (domain) return domain;
   if (error instanceof StoreError && error.code === 'unavailable') {
     // A connection lost during COMMIT leaves a write's fate unknown, so promise only what holds:
     // retrying with the same precondition is safe (if the write did land, the retry gets 412).

@@ -1,8 +1,8 @@
-// The only place that builds Fastify: plugins, parsers, error handling and routes.
+// The only place that builds Fastify: its options, error handling, and the API's routes.
+// src/app.ts assembles the whole server (auth and the wiki included) from these.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { pino } from 'pino';
 import swagger from '@fastify/swagger';
-import { type AuthOptions, installAuth } from '../auth/plugin.js';
 import type { TrustProxySetting } from '../config.js';
 import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
@@ -19,27 +19,23 @@ import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
-import { registerWikiRoutes } from '../ui/register.js';
-import { WorkPool, type WorkPoolOptions } from '../work/pool.js';
+import type { Pages } from '../pages/index.js';
+import type { WorkPool } from '../work/pool.js';
+import { type EditorIdentity, registerPageEventRoutes } from './routes/page-events.js';
+import type { Writer } from './conditional-write.js';
+import type { FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { StreamLimits } from './stream-quota.js';
 import type { ServerMetrics } from './metrics.js';
 import { registerProbes } from './probes.js';
 
-export interface ServerOptions {
-  readonly store: PageStore;
+export interface HttpOptions {
   readonly logLevel?: string;
   /** Largest request body in bytes. */
   readonly bodyLimit?: number;
   /** Ms a client has to send a whole request before it gets 408. */
   readonly requestTimeout?: number;
-  /** Access mode, account store and the limits of sign-in (default: open, nobody signs in). */
-  readonly auth?: AuthOptions;
   /** Which proxies' X-Forwarded-* headers to believe. */
   readonly trustProxy?: TrustProxySetting;
-  /** The worker threads for rendering, diffs and merges (default: one, 3 s per task). */
-  readonly work?: WorkPoolOptions;
-  /** Caps on open event streams, per page and per client address. */
-  readonly streamLimits?: StreamLimits;
   /** The listen address and PUBLIC_URL: which Host names are ours (default: loopback names only). */
   readonly hosts?: HostSettings;
   /** Prometheus metrics of this instance (http/metrics.ts); none when absent. */
@@ -52,7 +48,8 @@ function trustProxyOption(setting: TrustProxySetting): boolean | string[] | ((ad
   return typeof setting === 'boolean' ? setting : [...setting];
 }
 
-export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+/** Fastify with midair's limits, request intake, host check and problem+json errors; no routes yet. */
+export function createHttpServer(options: HttpOptions): FastifyInstance {
   const verbose = ['debug', 'trace'].includes(options.logLevel ?? 'info');
   const requestTimeout = options.requestTimeout ?? 30_000;
   // Written synchronously: midair logs little below debug, and a line logged just before a
@@ -98,32 +95,49 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   options.metrics?.install(app);
-  const resources = new ResourceTable();
-  // Before every route: authentication and authorisation run ahead of any handler.
-  const auth = await installAuth(app, options.auth ?? { mode: 'open' });
-  // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
-  app.setNotFoundHandler({ preValidation: auth.guardUnrouted }, (request, reply) => {
+  return app;
+}
+
+/** A URL no route matches: 405 with Allow when another method has a route there, else 404; guarded first. */
+export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, guard: preValidationHookHandler): void {
+  app.setNotFoundHandler({ preValidation: guard }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
     const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
     return sendProblem(reply, problem, request.url);
   });
+}
 
+export interface ApiContext {
+  readonly store: PageStore;
+  readonly resources: ResourceTable;
+  readonly writer: (request: FastifyRequest) => Writer;
+  readonly work: WorkPool;
+  readonly pages: Pages;
+  /** Caps on open event streams, per page and per client address. */
+  readonly streamLimits?: StreamLimits;
+  /** Who an editor on a page's event stream is (auth knows); anonymous when absent. */
+  readonly editorIdentity?: EditorIdentity;
+}
+
+/** /api/*: pages, lists, revisions, changes, page events, probes and the OpenAPI document. */
+export async function registerApi(app: FastifyInstance, context: ApiContext): Promise<void> {
   registerTextParsers(app);
   await app.register(swagger, swaggerOptions());
-
-  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
-  app.addHook('onClose', () => work.close());
-  const context = { store: options.store, resources, writer: auth.writer, work };
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
   registerChangeRoutes(app, context);
-  registerProbes(app, options.store);
-  await registerWikiRoutes(app, { ...context, auth, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
+  registerProbes(app, context.store);
+  registerPageEventRoutes(app, {
+    store: context.store,
+    resources: context.resources,
+    ...(context.streamLimits === undefined ? {} : { limits: context.streamLimits }),
+    ...(context.editorIdentity === undefined ? {} : { editorIdentity: context.editorIdentity }),
+  });
 
   let openapi: ReturnType<typeof jsonRepresentation> | undefined;
-  resources.add(app, '/api/openapi.json', {
+  context.resources.add(app, '/api/openapi.json', {
     GET: {
       options: { schema: { hide: true } },
       handler: async (request, reply) => {
@@ -132,6 +146,4 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
   });
-
-  return app;
 }

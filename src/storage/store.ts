@@ -48,7 +48,7 @@ export interface WriteInfo {
   readonly unlessProtected?: boolean;
   /**
    * What the search index gets for this revision: the page's text as read, without markup
-   * (src/ui/plain-text.ts), from which snippets are cut; the content itself when absent.
+   * (src/pages/plain-text.ts), from which snippets are cut; the content itself when absent.
    */
   readonly searchText?: string;
   /**
@@ -116,7 +116,7 @@ export interface ChangeEvent {
 
 /**
  * A page's text as the search index should get it, from its stored content (the wiki's
- * Markdown-to-plain-text, src/ui/plain-text.ts): for pages indexed when a store opens, which
+ * Markdown-to-plain-text, src/pages/plain-text.ts): for pages indexed when a store opens, which
  * were written before the index kept plain text. The content itself where none is given.
  */
 export type PlainText = (content: string) => string;

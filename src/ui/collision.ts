@@ -1,21 +1,13 @@
-// What the wiki shows when a save from the browser collides with someone else's change:
-// the three-way merge of the version the user started from, the current page and their text.
-import { createHash } from 'node:crypto';
+// What the wiki shows when a save from the browser collides with someone else's change: the
+// merge proposal of src/pages (the one the API's 412 carries too), with the revisions made
+// since the base and, for a clean merge, diff tables.
 import { LRUCache } from 'lru-cache';
-import { findRevisionByEtag, type MergeResult, wholeConflict } from '../merge/index.js';
-import type { PageStore, RevisionInfo } from '../storage/store.js';
+import { type MergeResult, wholeConflict } from '../merge/index.js';
+import type { MergeProposal, Pages, TaggedRevision } from '../pages/index.js';
+import { textHash } from '../pages/index.js';
+import type { RevisionInfo } from '../storage/store.js';
 import type { WorkPool } from '../work/pool.js';
-import type { CollisionMerge } from '../work/tasks.js';
-
-/** Browsers send a textarea's line breaks as CRLF; pages are stored with LF. */
-export function normalizeNewlines(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
-}
-
-/** Fingerprint of a conflicted merge's text, to tell later whether the user edited it by hand. */
-export function textHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 32);
-}
+import type { MergeTables } from '../work/tasks.js';
 
 export interface Attempt {
   readonly name: string;
@@ -37,7 +29,7 @@ export type Collision =
       readonly kind: 'merged' | 'conflict';
       readonly attempt: Attempt;
       /** The revision the user's text is merged into (the current one, when the collision was found). */
-      readonly current: RevisionInfo & { readonly etag: string };
+      readonly current: TaggedRevision;
       readonly currentText: string;
       /** The revision the user started from; undefined when it is unknown or they were creating the page. */
       readonly base: RevisionInfo | undefined;
@@ -46,57 +38,63 @@ export type Collision =
       readonly changes: readonly RevisionInfo[];
       readonly merge: MergeResult;
       /** HTML diff tables of a clean merge; absent when they could not be had in time. */
-      readonly tables?: CollisionMerge['tables'];
+      readonly tables?: MergeTables;
     };
 
-/**
- * The three-way merges of collisions, computed in the worker pool and kept per (base tag,
- * current tag, hash of the posted text): a repeated stale post does not merge again.
- */
-export class CollisionMerges {
-  private readonly merges = new LRUCache<string, CollisionMerge>({
-    maxSize: 32 * 1024 * 1024,
-    sizeCalculation: (m) => m.merge.content.length + (m.tables ? m.tables.save.length + m.tables.theirs.length : 0) || 1,
-  });
+/** The diff tables of clean merges, made in the worker pool and kept per merge. */
+export class CollisionTables {
+  private readonly tables: LRUCache<string, MergeTables>;
 
-  constructor(private readonly work: WorkPool) {}
+  constructor(
+    private readonly work: WorkPool,
+    cacheBytes: number = 16 * 1024 * 1024,
+  ) {
+    this.tables = new LRUCache({ maxSize: cacheBytes, sizeCalculation: (t) => t.save.length + t.theirs.length || 1 });
+  }
 
-  /** Texts merge LF to LF, as the browser shows them, so a merged text round-trips a form unchanged. */
-  async merge(key: string, base: string, current: string, mine: string): Promise<CollisionMerge> {
-    const cached = this.merges.get(key);
+  async of(proposal: MergeProposal, merged: string): Promise<MergeTables | undefined> {
+    const key = `${proposal.base?.etag ?? ''}\u0000${proposal.current.etag}\u0000${textHash(proposal.mine)}`;
+    const cached = this.tables.get(key);
     if (cached) return cached;
-    const texts = { base: normalizeNewlines(base), current: normalizeNewlines(current), mine: normalizeNewlines(mine) };
-    const outcome = await this.work.run('collision', texts);
-    // Out of time: both edits whole, as one conflict; the user still chooses, nothing is lost.
-    const merged = outcome.done ? outcome.value : { merge: wholeConflict(texts.base, texts.current, texts.mine) };
-    if (outcome.done) this.merges.set(key, merged);
-    return merged;
+    const outcome = await this.work.run('mergeTables', { base: proposal.baseText, current: proposal.currentText, merged });
+    if (outcome.done) this.tables.set(key, outcome.value);
+    return outcome.done ? outcome.value : undefined;
   }
 }
 
-export async function revisionWithEtag(store: PageStore, name: string, etag: string): Promise<RevisionInfo | undefined> {
-  if (etag === '') return undefined;
-  return findRevisionByEtag(store, name, (candidate) => candidate === etag);
+/** What the wiki needs to show collisions: the domain, and its own tables. */
+export interface CollisionScreen {
+  readonly pages: Pages;
+  readonly tables: CollisionTables;
 }
 
-/** What the collision of `attempt` with the page's current state looks like. */
-export async function describeCollision(store: PageStore, merges: CollisionMerges, attempt: Attempt): Promise<Collision> {
-  const current = await store.head(attempt.name);
-  const latest = current.revision > 0 ? await store.revision(attempt.name, current.revision) : undefined;
-  if (!current.exists || !latest || latest.etag === null) return { kind: 'deleted', attempt, deletion: latest };
-  return mergeInto(store, merges, attempt, { ...latest, etag: latest.etag });
+function baseTags(attempt: Attempt): readonly string[] {
+  return attempt.baseEtag === '' ? [] : [attempt.baseEtag];
+}
+
+/** The collision a proposal makes of `attempt`. */
+export async function collisionOf({ pages, tables }: CollisionScreen, attempt: Attempt, proposal: MergeProposal): Promise<Collision> {
+  const { current, currentText, base, baseText } = proposal;
+  if (currentText === attempt.mine) return { kind: 'same', attempt, current };
+  // Out of time (or busy): both edits whole, as one conflict; the user still chooses, nothing is lost.
+  const merge = proposal.merge ?? wholeConflict(baseText, currentText, attempt.mine);
+  const history = await pages.store.history(attempt.name, { limit: 20, before: current.revision + 1 });
+  const changes = history.filter((r) => r.revision > (base?.revision ?? 0));
+  const table = merge.clean ? await tables.of(proposal, merge.content) : undefined;
+  return { kind: merge.clean ? 'merged' : 'conflict', attempt, current, currentText, base, baseText, changes, merge, ...(table ? { tables: table } : {}) };
+}
+
+/** The collision of `attempt` with the page as it is, or with `at` (the revision a refusal was decided on). */
+export async function describeCollision(screen: CollisionScreen, attempt: Attempt, proposal?: MergeProposal): Promise<Collision> {
+  const found = proposal ?? (await screen.pages.proposals.propose(attempt.name, baseTags(attempt), attempt.mine));
+  if (found) return collisionOf(screen, attempt, found);
+  const { store } = screen.pages;
+  const state = await store.head(attempt.name);
+  const deletion = state.revision > 0 ? await store.revision(attempt.name, state.revision) : undefined;
+  return { kind: 'deleted', attempt, deletion };
 }
 
 /** The merge of `attempt` into one existing revision of the page (its "theirs"). */
-export async function mergeInto(store: PageStore, merges: CollisionMerges, attempt: Attempt, theirs: RevisionInfo & { etag: string }): Promise<Collision> {
-  const { name } = attempt;
-  const currentText = normalizeNewlines((await store.content(name, theirs.revision)) ?? '');
-  if (currentText === attempt.mine) return { kind: 'same', attempt, current: theirs };
-  const base = await revisionWithEtag(store, name, attempt.baseEtag);
-  const baseText = base ? ((await store.content(name, base.revision)) ?? '') : '';
-  const history = await store.history(name, { limit: 20, before: theirs.revision + 1 });
-  const changes = history.filter((r) => r.revision > (base?.revision ?? 0));
-  const key = `${base?.etag ?? ''}\u0000${theirs.etag}\u0000${textHash(attempt.mine)}`;
-  const { merge, tables } = await merges.merge(key, baseText, currentText, attempt.mine);
-  return { kind: merge.clean ? 'merged' : 'conflict', attempt, current: theirs, currentText, base, baseText, changes, merge, ...(tables ? { tables } : {}) };
+export async function mergeInto(screen: CollisionScreen, attempt: Attempt, theirs: TaggedRevision): Promise<Collision> {
+  return collisionOf(screen, attempt, await screen.pages.proposals.proposeInto(attempt.name, baseTags(attempt), attempt.mine, theirs));
 }

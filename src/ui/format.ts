@@ -1,5 +1,5 @@
 // How dates, sizes and names read on the wiki's pages.
-import { encodePageName } from '../http/page-name.js';
+import { encodePageName } from '../pages/page-name.js';
 import { type Html, html } from './html.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,16 +1,15 @@
-// The browser wiki: server-rendered pages under / and /wiki/, their static files, and the
-// page event stream the editor listens to.
+// The browser wiki: server-rendered pages under / and /wiki/ and their static files. (The page
+// event stream the editor listens to is the API's: src/http/routes/page-events.ts.)
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/plugin.js';
 import type { Writer } from '../http/conditional-write.js';
 import type { ResourceTable } from '../http/resources.js';
-import { registerPageEventRoutes } from '../http/routes/page-events.js';
-import type { StreamLimits } from '../http/stream-quota.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
 import { WorkPool } from '../work/pool.js';
-import { CollisionMerges } from './collision.js';
+import { CollisionTables } from './collision.js';
+import { Pages } from '../pages/index.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -26,23 +25,15 @@ export interface WikiContext {
   readonly writer: (request: FastifyRequest) => Writer;
   /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
   readonly search?: PageSearch;
-  /** Milliseconds between heartbeats on event streams (15 s by default). */
-  readonly heartbeatMs?: number;
   /** Sign-in, accounts and page protection; without it nobody signs in. */
   readonly auth?: Auth;
   /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
   readonly work?: WorkPool;
-  /** Caps on open event streams, per page and per client address. */
-  readonly streamLimits?: StreamLimits;
+  /** The domain every save goes through; without it the wiki makes its own over `store` and `work`. */
+  readonly pages?: Pages;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
-  registerPageEventRoutes(app, {
-    store: context.store,
-    resources: context.resources,
-    ...(context.heartbeatMs === undefined ? {} : { heartbeatMs: context.heartbeatMs }),
-    ...(context.streamLimits === undefined ? {} : { limits: context.streamLimits }),
-  });
   assets(); // read the static files now, so a missing one fails the start rather than a request
 
   const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
@@ -52,6 +43,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     app.addHook('onClose', () => own.close());
     work = own;
   }
+  const pages = context.pages ?? new Pages(context.store, work);
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -64,7 +56,8 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
       writer: context.writer,
       renderer,
       work,
-      merges: new CollisionMerges(work),
+      pages,
+      collisions: { pages, tables: new CollisionTables(work) },
       search: context.search ?? asPageSearch(context.store),
       maxPageBytes,
     };

@@ -2,7 +2,7 @@
 // The parse records every target in env.wikiLinks; the render styles each link by whether
 // its page exists (env.existingPages), so the caller can look them all up in between.
 import type { MarkdownIt, StateInline, Token } from 'markdown-it';
-import { parsePageName } from '../http/page-name.js';
+import { parsePageName } from '../pages/page-name.js';
 import { wikiPath } from './format.js';
 
 export interface WikiLinkEnv {

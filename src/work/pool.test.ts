@@ -1,8 +1,8 @@
 // The worker pool under tsx (the .ts worker entry): results, the time budget, the bounded queue.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { HttpProblem } from '../http/errors.js';
-import { WorkPool } from './pool.js';
+import { toProblem } from '../http/problem-response.js';
+import { WorkBusyError, WorkPool } from './pool.js';
 
 /** Markdown that takes markdown-it far longer than a few milliseconds. */
 const HEAVY = '* **a** _b_ [c](d) `e` [[F]]\n'.repeat(40_000);
@@ -58,11 +58,12 @@ describe('WorkPool', () => {
     const busy = settled.filter((s) => s.status === 'rejected');
     assert.ok(busy.length >= 2, `${busy.length} of 4 refused`);
     for (const refusal of busy) {
-      const reason = (refusal as PromiseRejectedResult).reason as HttpProblem;
-      assert.ok(reason instanceof HttpProblem);
-      assert.equal(reason.status, 503);
-      assert.equal(reason.code, 'server-busy');
-      assert.ok(Number(reason.headers['retry-after']) > 0);
+      const reason = (refusal as PromiseRejectedResult).reason as unknown;
+      assert.ok(reason instanceof WorkBusyError);
+      const problem = toProblem(reason);
+      assert.equal(problem.status, 503);
+      assert.equal(problem.code, 'server-busy');
+      assert.ok(Number(problem.headers['retry-after']) > 0);
     }
     const done = settled.filter((s) => s.status === 'fulfilled');
     assert.ok(done.length >= 1);

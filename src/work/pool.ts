@@ -3,7 +3,6 @@
 // Each task has a time budget; past it its thread is ended and the caller degrades.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { HttpProblem } from '../http/errors.js';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
 
 export interface WorkPoolOptions {
@@ -30,6 +29,15 @@ const MAX_WAIT_MS = 10_000;
 /** Seconds a client told "busy" should wait (RFC 9110 §10.2.3). */
 export const BUSY_RETRY_AFTER_SECONDS = 2;
 
+/** The queue is full: the caller may degrade, or answer 503 (src/http/domain-problems.ts). */
+export class WorkBusyError extends Error {
+  readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
+  constructor() {
+    super(`The server has too much formatting work queued. Try again in ${BUSY_RETRY_AFTER_SECONDS} s.`);
+    this.name = 'WorkBusyError';
+  }
+}
+
 // Under tsx (the tests) this module is the .ts source, and the worker must be too.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
 
@@ -54,17 +62,12 @@ export class WorkPool {
   }
 
   /**
-   * Runs one task in a worker. Throws 503 (server-busy) when the queue is full; resolves to
+   * Runs one task in a worker. Throws WorkBusyError when the queue is full; resolves to
    * `{ done: false }` when the task ran out of its time budget (its thread is ended then).
    */
   async run<K extends TaskKind>(kind: K, input: TaskInput<K>, timeBudgetMs = this.timeBudgetMs): Promise<Outcome<TaskOutput<K>>> {
     if (this.piscina.queueSize >= this.maxQueue) {
-      throw new HttpProblem(
-        'server-busy',
-        `The server has too much formatting work queued. Try again in ${BUSY_RETRY_AFTER_SECONDS} s.`,
-        { retryAfter: BUSY_RETRY_AFTER_SECONDS },
-        { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
-      );
+      throw new WorkBusyError();
     }
     // The budget counts from when a thread takes the task (it says so on `started`), so a
     // task that waited behind a hostile one is not cut short; the wait itself is bounded too.

@@ -2,14 +2,15 @@
 // structured clone): rendering Markdown, diff tables and three-way merges.
 import { type MergeResult, mergeEdits } from '../merge/index.js';
 import { type RenderedParts, renderParts } from '../ui/markdown.js';
-import { searchText } from '../ui/plain-text.js';
+import { searchText } from '../pages/plain-text.js';
 import { diffTable } from '../ui/views/diff-table.js';
 
-/** The merge a wiki collision shows, with the diff tables of a clean one. */
-export interface CollisionMerge {
-  readonly merge: MergeResult;
-  /** HTML: what saving the merge changes on the current page; theirs since the base. */
-  readonly tables?: { readonly save: string; readonly theirs: string };
+/** HTML diff tables of a clean merge, for the wiki's collision screen. */
+export interface MergeTables {
+  /** What saving the merge changes on the current page. */
+  readonly save: string;
+  /** What others changed since the base. */
+  readonly theirs: string;
 }
 
 export const TASKS = {
@@ -17,17 +18,10 @@ export const TASKS = {
   plainText: (input: { markdown: string }): string => searchText(input.markdown),
   diff: (input: { before: string; after: string; caption: string }): string => diffTable(input.before, input.after, input.caption).value,
   merge: (input: { base: string; current: string; mine: string }): MergeResult => mergeEdits(input.base, input.current, input.mine),
-  collision: ({ base, current, mine }: { base: string; current: string; mine: string }): CollisionMerge => {
-    const merge = mergeEdits(base, current, mine);
-    if (!merge.clean) return { merge };
-    return {
-      merge,
-      tables: {
-        save: diffTable(current, merge.content, 'Changes your save makes to the current page').value,
-        theirs: diffTable(base, current, 'Changes made by others since you started').value,
-      },
-    };
-  },
+  mergeTables: ({ base, current, merged }: { base: string; current: string; merged: string }): MergeTables => ({
+    save: diffTable(current, merged, 'Changes your save makes to the current page').value,
+    theirs: diffTable(base, current, 'Changes made by others since you started').value,
+  }),
 };
 
 export type TaskKind = keyof typeof TASKS;

@@ -5,10 +5,9 @@
 // known per server process. Streams are capped per page and per client address (stream-quota.ts).
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { principalOf } from '../../auth/principal.js';
 import type { ChangeEvent, PageState, PageStore } from '../../storage/store.js';
 import { isoDate } from '../json-representation.js';
-import { parsePageName } from '../page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import { eventText, Presence, presenceId } from '../presence.js';
 import type { ResourceTable } from '../resources.js';
 import { nameParams, problemResponses } from '../schemas.js';
@@ -25,7 +24,14 @@ export interface PageEventOptions {
   readonly limits?: StreamLimits;
   /** Joins and leaves within this many ms are sent as one presence event (default 250). */
   readonly presenceWindowMs?: number;
+  /** Who an editor is (src/auth knows); everyone is anonymous without it. */
+  readonly editorIdentity?: EditorIdentity;
 }
+
+/** Who an editor is: the signed-in account's name, never a name the client typed; null for anonymous visitors. */
+export type EditorIdentity = (request: FastifyRequest) => { account: string; name: string | null };
+
+const anonymousEditor: EditorIdentity = () => ({ account: 'anonymous', name: null });
 
 const HEARTBEAT_MS = 15_000;
 const MAX_REPLAY_SCAN = 1000;
@@ -165,14 +171,9 @@ class PageEventHub {
 
 type EventsRequest = FastifyRequest<{ Params: { name: string }; Querystring: { editing?: string; who?: string } }>;
 
-/** Who an editor is: the signed-in account's name, never a name the client typed; null for anonymous visitors. */
-function editorIdentity(request: FastifyRequest): { account: string; name: string | null } {
-  const principal = principalOf(request);
-  return principal.kind === 'anonymous' ? { account: 'anonymous', name: null } : { account: `user:${principal.user.id}`, name: principal.user.name };
-}
-
 export function registerPageEventRoutes(app: FastifyInstance, options: PageEventOptions): void {
   const { store, resources } = options;
+  const editorIdentity = options.editorIdentity ?? anonymousEditor;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
   const maxScan = options.maxReplayScan ?? MAX_REPLAY_SCAN;
   const hub = new PageEventHub(store, maxScan, options.presenceWindowMs);

@@ -1,27 +1,24 @@
 // /api/pages/{name}: read, conditional write and conditional delete of one page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatHttpDate, parseEntityTagList } from '../../conditional/index.js';
-import { findRevisionByEtag } from '../../merge/index.js';
+import { formatHttpDate } from '../../conditional/index.js';
+import type { Pages, Refused } from '../../pages/index.js';
 import type { PageState, PageStore } from '../../storage/store.js';
 import { isPageMediaType } from '../body-parsers.js';
-import { equivalentEtags } from '../content-coding.js';
-import { conditionalWrite, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
-import { lazyIndexedText, withSearchText } from '../../work/search-text.js';
-import { parseEditSummary } from '../edit-summary.js';
+import { authorOf, refuseUnconditionalWrite, type Writer, writeProblem } from '../conditional-write.js';
+import { parseEditSummary } from '../../pages/edit-summary.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
-import { encodePageName, parsePageName } from '../page-name.js';
+import { encodePageName, parsePageName } from '../../pages/page-name.js';
 import { sendRepresentation } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js';
-import type { WorkPool } from '../../work/pool.js';
 
 export interface PageRouteContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
-  /** Worker threads: the merge proposal is computed there. */
-  readonly work: WorkPool;
+  /** The domain: every write goes through it. */
+  readonly pages: Pages;
 }
 
 type NameRequest = FastifyRequest<{ Params: { name: string } }>;
@@ -36,28 +33,59 @@ export function writtenBody(state: PageState) {
 
 /**
  * A PUT whose If-Match names an earlier revision of the page collided with someone else's
- * write: its 412 gets `merge`, the three-way merge of that revision (the base), the current
- * page and the request body, so the client can save `merge.content` with If-Match: currentEtag.
+ * write: its 412 gets `merge`, the domain's merge proposal (src/pages/merge-proposal.ts) of
+ * that revision (the base), the current page and the request body, so the client can save
+ * `merge.content` with If-Match: currentEtag. No proposal without a known, earlier base, or
+ * when the merge ran out of time.
  */
-async function withMergeProposal(store: PageStore, work: WorkPool, name: string, problem: HttpProblem, state: PageState, ifMatch: string | string[] | undefined, mine: string): Promise<HttpProblem> {
-  const list = parseEntityTagList(ifMatch);
-  if (problem.code !== 'precondition-failed' || !state.exists || list?.kind !== 'tags') return problem;
-  // Weak tags never match If-Match; a content-coded tag names the same revision as its identity tag.
-  const tags = list.tags.filter((tag) => !tag.weak).map((tag) => tag.opaque);
-  const names = (etag: string) => tags.some((tag) => tag === etag || equivalentEtags(etag).includes(tag));
-  const base = tags.length === 0 ? undefined : await findRevisionByEtag(store, name, names);
-  if (!base || base.etag === null || base.revision >= state.revision) return problem;
-  const [baseText, currentText] = await Promise.all([store.content(name, base.revision), store.content(name, state.revision)]);
-  if (baseText === undefined || currentText === undefined) return problem;
-  // Off the event loop and within its time; the 412 stays true without a proposal (out of time, or busy).
-  const outcome = await work.run('merge', { base: baseText, current: currentText, mine }).catch(() => ({ done: false as const }));
-  if (!outcome.done) return problem;
-  const merge = { base: base.etag, ...outcome.value };
+export function withMergeProposal(problem: HttpProblem, outcome: Refused): HttpProblem {
+  const { proposal, state } = outcome;
+  if (problem.code !== 'precondition-failed' || !proposal?.merge || !proposal.base || proposal.base.revision >= state.revision) return problem;
+  const merge = { base: proposal.base.etag, ...proposal.merge };
   const detail = `${problem.detail} The body's \`merge\` is your text merged with the current page${merge.clean ? '' : ', with conflicts to resolve'}.`;
   return new HttpProblem(problem.code, detail, { ...problem.extensions, merge }, problem.headers);
 }
 
-export function registerPageRoutes(app: FastifyInstance, { store, resources, writer, work }: PageRouteContext): void {
+/** PUT /api/pages/{name}: the request's condition fields are the precondition (RFC 9110 §13.1). */
+export async function putPage(context: PageRouteContext, request: NameRequest, reply: FastifyReply) {
+  const name = parsePageName(request.params.name);
+  const content = typeof request.body === 'string' ? request.body : '';
+  const by = context.writer(request);
+  const outcome = await context.pages.savePage({
+    name,
+    content,
+    precondition: { kind: 'request', method: 'PUT', headers: request.headers },
+    summary: parseEditSummary(request.headers['edit-summary']),
+    by: authorOf(by, request),
+  });
+  if (outcome.kind !== 'saved') {
+    const problem = writeProblem(outcome, name, by, request.headers['if-match']);
+    throw outcome.kind === 'refused' ? withMergeProposal(problem, outcome) : problem;
+  }
+  const { before, after } = outcome;
+  reply.header('etag', after.etag!);
+  // Like a read's (representation.ts): no Last-Modified while another revision shares its second.
+  if (!after.lastModifiedIsWeak) reply.header('last-modified', formatHttpDate(after.lastModified));
+  if (!before.exists) reply.code(201).header('location', pageUrl(name));
+  return reply.type('application/json; charset=utf-8').send(writtenBody(after));
+}
+
+/** DELETE /api/pages/{name}: history is kept; a missing page is 404 before any precondition. */
+export async function deletePage(context: PageRouteContext, request: NameRequest, reply: FastifyReply) {
+  const name = parsePageName(request.params.name);
+  const by = context.writer(request);
+  const outcome = await context.pages.deletePage({
+    name,
+    precondition: { kind: 'request', method: 'DELETE', headers: request.headers },
+    summary: parseEditSummary(request.headers['edit-summary']),
+    by: authorOf(by, request),
+  });
+  if (outcome.kind !== 'saved') throw writeProblem(outcome, name, by, request.headers['if-match']);
+  return reply.code(204).send();
+}
+
+export function registerPageRoutes(app: FastifyInstance, context: PageRouteContext): void {
+  const { store, resources } = context;
   // Synchronous when the store knows the page's validators, so a 304 costs no promise.
   function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
     const name = parsePageName(request.params.name);
@@ -77,32 +105,6 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
       size: state.size,
       load: async () => (await store.content(name, state.revision)) ?? '',
     });
-  }
-
-  async function putPage(request: NameRequest, reply: FastifyReply) {
-    const name = parsePageName(request.params.name);
-    const content = typeof request.body === 'string' ? request.body : '';
-    const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
-    const indexed = lazyIndexedText(work, content);
-    const write = async (state: PageState) => store.put(name, content, state.revision, withSearchText(info, await indexed()));
-    const { before, after } = await conditionalWrite(store, name, 'PUT', request.headers, write, {
-      onRefused: (problem, state) => withMergeProposal(store, work, name, problem, state, request.headers['if-match'], content),
-      protectedRefusal: by.protectedRefusal,
-    });
-    reply.header('etag', after.etag!);
-    // Like a read's (representation.ts): no Last-Modified while another revision shares its second.
-    if (!after.lastModifiedIsWeak) reply.header('last-modified', formatHttpDate(after.lastModified));
-    if (!before.exists) reply.code(201).header('location', pageUrl(name));
-    return reply.type('application/json; charset=utf-8').send(writtenBody(after));
-  }
-
-  async function deletePage(request: NameRequest, reply: FastifyReply) {
-    const name = parsePageName(request.params.name);
-    const by = writer(request);
-    const info = { summary: parseEditSummary(request.headers['edit-summary']), author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
-    await conditionalWrite(store, name, 'DELETE', request.headers, (state) => store.delete(name, state.revision, info), { protectedRefusal: by.protectedRefusal });
-    return reply.code(204).send();
   }
 
   const tags = ['pages'];
@@ -154,7 +156,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
         }
         refuseUnconditionalWrite(request.headers);
       },
-      handler: putPage,
+      handler: (request: NameRequest, reply: FastifyReply) => putPage(context, request, reply),
     },
     DELETE: {
       options: {
@@ -167,7 +169,7 @@ export function registerPageRoutes(app: FastifyInstance, { store, resources, wri
           response: { 204: { description: 'Deleted', type: 'null' }, ...problemResponses(404, 412, 428) },
         },
       },
-      handler: deletePage,
+      handler: (request: NameRequest, reply: FastifyReply) => deletePage(context, request, reply),
     },
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PageStore } from '../../storage/store.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate, jsonRepresentation } from '../json-representation.js';
-import { parsePageName } from '../page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import { sendRepresentation } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js';

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Writer } from '../../http/conditional-write.js';
 import type { ResourceTable } from '../../http/resources.js';
 import type { PageStore } from '../../storage/store.js';
-import type { CollisionMerges } from '../collision.js';
+import type { Pages } from '../../pages/index.js';
+import type { CollisionScreen } from '../collision.js';
 import type { RevisionRenderer } from '../page-render.js';
 import type { WorkPool } from '../../work/pool.js';
 import type { PageSearch } from '../search.js';
@@ -13,9 +14,12 @@ export interface WikiRouteContext {
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
   readonly renderer: RevisionRenderer;
-  /** Worker threads for diffs; merges of collisions, cached. */
+  /** Worker threads for rendering and diffs. */
   readonly work: WorkPool;
-  readonly merges: CollisionMerges;
+  /** The domain: every save goes through it. */
+  readonly pages: Pages;
+  /** The merge proposals of collisions, with their diff tables. */
+  readonly collisions: CollisionScreen;
   readonly search: PageSearch | undefined;
   /** The largest page, in bytes (the server's body limit). */
   readonly maxPageBytes: number;

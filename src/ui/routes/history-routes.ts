@@ -1,7 +1,7 @@
 // /wiki/{name}/history and /wiki/{name}/diff?from=N&to=M.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpProblem } from '../../http/errors.js';
-import { parsePageName } from '../../http/page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import type { RevisionInfo } from '../../storage/store.js';
 import { LRUCache } from 'lru-cache';
 import { type Html, html, trusted } from '../html.js';

@@ -1,18 +1,17 @@
 // /wiki/{name}: read a page, an old revision, or the editor; POST saves the editor's form.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseEntityTag } from '../../conditional/index.js';
-import { conditionalWrite } from '../../http/conditional-write.js';
-import { parseEditSummary } from '../../http/edit-summary.js';
+import { authorOf, writeProblem } from '../../http/conditional-write.js';
+import { parseEditSummary } from '../../pages/edit-summary.js';
 import { HttpProblem, PROBLEMS } from '../../http/errors.js';
-import { parsePageName } from '../../http/page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
-import type { PageState } from '../../storage/store.js';
-import { type Attempt, type Collision, describeCollision, mergeInto, normalizeNewlines, revisionWithEtag, textHash } from '../collision.js';
+import { findBaseRevision, normalizeNewlines, textHash, type WritePrecondition } from '../../pages/index.js';
+import { type Attempt, type Collision, describeCollision, mergeInto } from '../collision.js';
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import { type Html, html } from '../html.js';
 import { errorPage, sendCachedHtml, sendHtml, sendUncachedHtml } from '../html-response.js';
-import { lazyIndexedText, withSearchText } from '../../work/search-text.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
@@ -58,7 +57,7 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
 }
 
 export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
-  const { store, resources, renderer, writer, merges } = context;
+  const { store, resources, renderer, writer, collisions } = context;
 
   const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
 
@@ -143,13 +142,13 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
     const contentHash = field(body, 'contentHash');
     if (contentHash !== textHash(content)) {
       if (!hasConflictMarkers(content)) return { text: content };
-      const collision = await describeCollision(store, merges, attempt);
+      const collision = await describeCollision(collisions, attempt);
       const error = `The text still contains conflict markers (${CONFLICT_MARKERS.mine} … ${CONFLICT_MARKERS.theirs}). Choose what to keep for each conflict, or remove the marker lines.`;
       if (collision.kind !== 'conflict') return collisionPage(collision);
       return { status: 409, page: conflictView(collision, { wholeText: content, error }) };
     }
-    const theirs = await revisionWithEtag(store, attempt.name, against);
-    const collision = theirs?.etag ? await mergeInto(store, merges, attempt, { ...theirs, etag: theirs.etag }) : await describeCollision(store, merges, attempt);
+    const theirs = await findBaseRevision(store, attempt.name, [against]);
+    const collision = theirs ? await mergeInto(collisions, attempt, theirs) : await describeCollision(collisions, attempt);
     // Another merge than the one shown (the page moved on): show it afresh.
     if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
     const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
@@ -192,18 +191,15 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
       text = resolved.text;
     }
 
-    // baseEtag is applied exactly as the API applies If-Match; empty means create-only.
-    const headers = baseEtag === '' ? { 'if-none-match': '*' } : { 'if-match': baseEtag };
-    try {
-      const by = writer(request);
-      const info = { summary, author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
-      const indexed = lazyIndexedText(context.work, text);
-      const write = async (state: PageState) => store.put(name, text, state.revision, withSearchText(info, await indexed()));
-      await conditionalWrite(store, name, 'PUT', headers, write, { protectedRefusal: by.protectedRefusal });
-    } catch (error) {
-      if (error instanceof HttpProblem && error.code === 'page-name-lookalike') return sendUncachedHtml(reply, 409, lookalikePage(error));
-      if (!(error instanceof HttpProblem) || error.code !== 'precondition-failed') throw error;
-      const { status, page } = collisionPage(await describeCollision(store, merges, { name, mine: text, summary, baseEtag, draftBase }));
+    // The form names the version it edits; empty means create-only (as If-None-Match: *).
+    const precondition: WritePrecondition = baseEtag === '' ? { kind: 'create' } : { kind: 'replace', etag: tag!.opaque };
+    const by = writer(request);
+    const outcome = await context.pages.savePage({ name, content: text, precondition, summary, by: authorOf(by, request) });
+    if (outcome.kind === 'lookalike') return sendUncachedHtml(reply, 409, lookalikePage(writeProblem(outcome, name, by)));
+    if (outcome.kind === 'protected') throw writeProblem(outcome, name, by);
+    if (outcome.kind === 'refused') {
+      const attempt = { name, mine: text, summary, baseEtag, draftBase };
+      const { status, page } = collisionPage(await describeCollision(collisions, attempt, outcome.proposal));
       return sendUncachedHtml(reply, status, page);
     }
     // 303: the browser follows with a GET, so a reload does not post the form again.

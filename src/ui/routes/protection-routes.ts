@@ -1,7 +1,7 @@
 // /wiki/{name}/protection: whether only admins may edit a page; admins change it here.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { principalOf } from '../../auth/principal.js';
-import { parsePageName } from '../../http/page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import type { ResourceTable } from '../../http/resources.js';
 import type { AccountStore } from '../../storage/accounts.js';
 import { wikiPath } from '../format.js';

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ChangeQuery, pageOfChanges, parseChangeSelection } from '../../http/change-selection.js';
 import { HttpProblem } from '../../http/errors.js';
-import { parsePageName } from '../../http/page-name.js';
+import { parsePageName } from '../../pages/page-name.js';
 import { sendRepresentation } from '../../http/representation.js';
 import { assets } from '../assets.js';
 import { wikiPath } from '../format.js';

@@ -4,7 +4,7 @@
 import type { Resolution } from '../../merge/index.js';
 import type { RevisionInfo } from '../../storage/store.js';
 import type { Collision } from '../collision.js';
-import { textHash } from '../collision.js';
+import { textHash } from '../../pages/index.js';
 import { authorName, dateTime, wikiPath } from '../format.js';
 import { type Html, html, preformatted, trusted } from '../html.js';
 import { layout } from '../layout.js';

@@ -1,4 +1,4 @@
-import { HttpProblem } from './errors.js';
+import { PageRuleError } from './errors.js';
 
 export const MAX_SUMMARY_LENGTH = 500;
 
@@ -10,11 +10,11 @@ export function parseEditSummary(header: string | string[] | undefined): string 
   try {
     summary = decodeURIComponent(raw);
   } catch {
-    throw new HttpProblem('bad-edit-summary', 'Edit-Summary must be percent-encoded UTF-8 (as encodeURIComponent produces).');
+    throw new PageRuleError('edit-summary', 'Edit-Summary must be percent-encoded UTF-8 (as encodeURIComponent produces).');
   }
   if ([...summary].length > MAX_SUMMARY_LENGTH) {
-    throw new HttpProblem('bad-edit-summary', `An edit summary has at most ${MAX_SUMMARY_LENGTH} characters.`);
+    throw new PageRuleError('edit-summary', `An edit summary has at most ${MAX_SUMMARY_LENGTH} characters.`);
   }
-  if (/[\p{Cc}]/u.test(summary)) throw new HttpProblem('bad-edit-summary', 'An edit summary cannot contain control characters.');
+  if (/[\p{Cc}]/u.test(summary)) throw new PageRuleError('edit-summary', 'An edit summary cannot contain control characters.');
   return summary.trim();
 }

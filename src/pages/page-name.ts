@@ -1,5 +1,5 @@
 import { INVISIBLE_NAME_CHARACTERS } from '../storage/page-name-key.js';
-import { HttpProblem } from './errors.js';
+import { PageRuleError } from './errors.js';
 
 export const MAX_PAGE_NAME_LENGTH = 255;
 
@@ -18,19 +18,19 @@ const INVISIBLE = new RegExp(INVISIBLE_NAME_CHARACTERS.source, 'u');
 const PLAIN_ASCII = /^[\x21-\x2e\x30-\x7e](?:[\x20-\x2e\x30-\x7e]{0,253}[\x21-\x2e\x30-\x7e])?$/;
 
 export function parsePageName(decoded: string): string {
-  if (decoded === '.' || decoded === '..') throw new HttpProblem('bad-page-name', `A page cannot be named "${decoded}": no link could reach it.`);
+  if (decoded === '.' || decoded === '..') throw new PageRuleError('page-name', `A page cannot be named "${decoded}": no link could reach it.`);
   if (PLAIN_ASCII.test(decoded)) return decoded;
   const name = decoded.normalize('NFC');
   const length = [...name].length;
-  if (length === 0) throw new HttpProblem('bad-page-name', 'A page name cannot be empty.');
+  if (length === 0) throw new PageRuleError('page-name', 'A page name cannot be empty.');
   if (length > MAX_PAGE_NAME_LENGTH) {
-    throw new HttpProblem('bad-page-name', `A page name has at most ${MAX_PAGE_NAME_LENGTH} characters; this one has ${length}.`);
+    throw new PageRuleError('page-name', `A page name has at most ${MAX_PAGE_NAME_LENGTH} characters; this one has ${length}.`);
   }
-  if (name.includes('/')) throw new HttpProblem('bad-page-name', 'A page name cannot contain "/".');
-  if (FORBIDDEN.test(name)) throw new HttpProblem('bad-page-name', 'A page name cannot contain control characters.');
-  if (INVISIBLE.test(name)) throw new HttpProblem('bad-page-name', 'A page name cannot contain zero-width or bidirectional control characters.');
-  if (name.trim() !== name) throw new HttpProblem('bad-page-name', 'A page name cannot begin or end with white space.');
-  if (name.includes('\uFFFD')) throw new HttpProblem('bad-page-name', 'The page name is not valid percent-encoded UTF-8.');
+  if (name.includes('/')) throw new PageRuleError('page-name', 'A page name cannot contain "/".');
+  if (FORBIDDEN.test(name)) throw new PageRuleError('page-name', 'A page name cannot contain control characters.');
+  if (INVISIBLE.test(name)) throw new PageRuleError('page-name', 'A page name cannot contain zero-width or bidirectional control characters.');
+  if (name.trim() !== name) throw new PageRuleError('page-name', 'A page name cannot begin or end with white space.');
+  if (name.includes('\uFFFD')) throw new PageRuleError('page-name', 'The page name is not valid percent-encoded UTF-8.');
   return name;
 }
 

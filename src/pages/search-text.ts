@@ -1,8 +1,7 @@
-// The plain text the search index gets for a revision (ui/plain-text.ts), made in the pool for
+// The plain text the search index gets for a revision (pages/plain-text.ts), made in the pool for
 // any page large enough to hold the event loop; small pages cost less than the hop.
-import { HttpProblem } from '../http/errors.js';
-import { searchText } from '../ui/plain-text.js';
-import type { WorkPool } from './pool.js';
+import { searchText } from './plain-text.js';
+import { type WorkPool, WorkBusyError } from '../work/pool.js';
 
 /** Below this many characters a page's plain text is made on the event loop (well under 1 ms). */
 const ON_LOOP_BELOW = 8 * 1024;
@@ -17,7 +16,7 @@ export async function indexedText(work: WorkPool, markdown: string): Promise<str
     const outcome = await work.run('plainText', { markdown });
     return outcome.done ? outcome.value : undefined;
   } catch (error) {
-    if (error instanceof HttpProblem && error.code === 'server-busy') return undefined;
+    if (error instanceof WorkBusyError) return undefined;
     throw error;
   }
 }

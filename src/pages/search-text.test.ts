@@ -2,8 +2,8 @@
 // blocking a write when the pool cannot take it.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { searchText } from '../ui/plain-text.js';
-import { WorkPool } from './pool.js';
+import { searchText } from './plain-text.js';
+import { WorkPool } from '../work/pool.js';
 import { indexedText, lazyIndexedText, withSearchText } from './search-text.js';
 
 const LARGE = '## Heading **bold** and [a link](https://example.com/x)\n\n'.repeat(600);
