@@ -21,6 +21,8 @@ import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
+import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
+import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { type BatchOutcome, DEFAULT_BATCH_LIMITS, outcomeOf } from '../group-commit.js';
 import { ChangeFeed } from './change-feed.js';
@@ -34,6 +36,7 @@ import {
   type PostgresStoreOptions,
 } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
+import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { pageNameKey } from '../page-name-key.js';
@@ -41,32 +44,9 @@ import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from 
 
 export type { PostgresStoreOptions } from './driver.js';
 
-// BIGINT arrives as a string (it may exceed 2^53); ours are ms timestamps and sequences.
-interface PageRow {
-  name: string;
-  revision: number;
-  deleted: boolean;
-  etag: string | null;
-  modified_ms: string;
-  date_shared: boolean;
-  size: number;
-}
-
-interface RevisionRow {
-  seq: string;
-  name: string;
-  revision: number;
-  deleted: boolean;
-  etag: string | null;
-  modified_ms: string;
-  date_shared: boolean;
-  size: number;
-  summary: string;
-  author: string;
-}
-
-const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
-const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
+type PageRow = PageRowOf<string, boolean>;
+type RevisionRow = RevisionRowOf<string, boolean>;
+const ROWS = rowDecoder(POSTGRES_VALUES);
 
 function changeParam(n: number): string {
   return n === 1 ? '$1::bigint' : `$${n}`;
@@ -188,46 +168,7 @@ async function select<Row>(pool: ConnectionPool, name: StatementName, values: re
 
 async function readChange(db: ConnectionPool, sequence: number): Promise<ChangeEvent | undefined> {
   const rows = await select<RevisionRow>(db, 'change', [sequence]);
-  return rows[0] && toChangeEvent(rows[0]);
-}
-
-function toState(row: PageRow | undefined, name: string): PageState {
-  if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
-  return {
-    name: row.name,
-    revision: row.revision,
-    exists: !row.deleted,
-    ...(row.etag === null ? {} : { etag: row.etag }),
-    lastModified: Number(row.modified_ms),
-    lastModifiedIsWeak: row.date_shared,
-    size: row.size,
-  };
-}
-
-function toRevisionInfo(row: RevisionRow): RevisionInfo {
-  return {
-    revision: row.revision,
-    etag: row.etag,
-    lastModified: Number(row.modified_ms),
-    lastModifiedIsWeak: row.date_shared,
-    size: row.size,
-    summary: row.summary,
-    author: row.author,
-    deleted: row.deleted,
-  };
-}
-
-function toChangeEvent(row: RevisionRow): ChangeEvent {
-  return {
-    sequence: Number(row.seq),
-    name: row.name,
-    revision: row.revision,
-    etag: row.etag,
-    deleted: row.deleted,
-    summary: row.summary,
-    author: row.author,
-    lastModified: Number(row.modified_ms),
-  };
+  return rows[0] && ROWS.toChangeEvent(rows[0]);
 }
 
 type Write =
@@ -336,7 +277,7 @@ export class PostgresPageStore implements PageStore {
 
   async head(name: string): Promise<PageState> {
     const rows = await this.read<PageRow>('head', [name]);
-    const state = toState(rows[0], name);
+    const state = ROWS.toState(rows[0], name);
     this.known.remember(state);
     return state;
   }
@@ -373,34 +314,26 @@ export class PostgresPageStore implements PageStore {
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
     const rows = await this.read<PageRow>('list', [options.after ?? '', options.limit + 1]);
-    const pages = rows.slice(0, options.limit).map((row) => ({
-      name: row.name,
-      revision: row.revision,
-      etag: row.etag!,
-      lastModified: Number(row.modified_ms),
-      size: row.size,
-    }));
-    return { pages, more: rows.length > options.limit };
+    return listPage(rows, options.limit, ROWS.toSummary);
   }
 
   async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    const before = options.before ?? Number.MAX_SAFE_INTEGER;
-    const rows = await this.read<RevisionRow>('history', [name, before, options.limit]);
-    return rows.map(toRevisionInfo);
+    const rows = await this.read<RevisionRow>('history', [name, historyBefore(options.before), options.limit]);
+    return rows.map(ROWS.toRevisionInfo);
   }
 
   async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
     const rows = await this.read<RevisionRow>('revision', [name, revision]);
-    return rows[0] && toRevisionInfo(rows[0]);
+    return rows[0] && ROWS.toRevisionInfo(rows[0]);
   }
 
   async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
     const { filter, values } = changeQuery(options);
-    return (await this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values)).map(toChangeEvent);
+    return (await this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values)).map(ROWS.toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(toChangeEvent);
+    return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(ROWS.toChangeEvent);
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
@@ -512,15 +445,15 @@ export class PostgresPageStore implements PageStore {
     const byName = new Map<string, RevisionRow>();
     for (const row of rows) {
       byName.set(row.name, row);
-      this.known.remember(toState(row, row.name));
-      this.feed.committed(toChangeEvent(row));
+      this.known.remember(ROWS.toState(row, row.name));
+      this.feed.committed(ROWS.toChangeEvent(row));
     }
     if (rows.some((row) => row.revision > 1)) this.compactor.nudge();
     // The batch has committed: from here on, nothing may fail the writes it holds.
     return Promise.all(
       jobs.map(async (job): Promise<BatchOutcome> => {
         const row = byName.get(job.name);
-        if (row) return { result: { ok: true, state: toState(row, job.name) } };
+        if (row) return { result: { ok: true, state: ROWS.toState(row, job.name) } };
         this.known.forget(job.name);
         const creation = job.kind === 'put' && job.expectedRevision === 0;
         if (!job.info.unlessProtected && !creation) return { result: CONFLICT };

@@ -1,6 +1,7 @@
 // Group commit on PostgreSQL: the writes waiting when a batch leaves are applied by ONE
 // statement — one round trip and one commit (one WAL flush) for all of them. Each write is
 // still its own compare-and-swap: a row that lost its race is simply not returned.
+import { PAGE_COLUMNS, qualified, REVISION_COLUMNS } from '../columns.js';
 import { takeBatch } from '../group-commit.js';
 
 /** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
@@ -26,7 +27,6 @@ export interface BatchWrite {
   readonly nameKey: string;
 }
 
-const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
 
 /**
  * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
@@ -61,7 +61,7 @@ created AS (
   INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
   SELECT w.name, 1, false, w.etag, $10::bigint, false, w.size, w.name_key FROM w WHERE w.expected = 0 AND NOT w.gone
   ON CONFLICT DO NOTHING
-  RETURNING ${PAGE_COLUMNS}
+  RETURNING ${qualified('p', PAGE_COLUMNS)}
 ),
 updated AS (
   UPDATE pages AS p SET revision = p.revision + 1, deleted = w.gone, etag = w.etag, size = w.size,
@@ -69,7 +69,7 @@ updated AS (
     date_shared = (greatest($10::bigint, p.modified_ms) / 1000 = p.modified_ms / 1000)
   FROM w
   WHERE p.name = w.name AND w.expected > 0 AND p.revision = w.expected AND NOT (w.gone AND p.deleted)
-  RETURNING ${PAGE_COLUMNS}
+  RETURNING ${qualified('p', PAGE_COLUMNS)}
 ),
 changed AS (
   SELECT * FROM created UNION ALL SELECT * FROM updated
@@ -79,7 +79,7 @@ recorded AS (
   SELECT c.name, c.revision, c.deleted, c.etag, c.modified_ms, c.date_shared, c.size, w.summary, w.author, w.content
   FROM changed c JOIN w ON w.name = c.name
   ORDER BY c.name
-  RETURNING seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author
+  RETURNING ${REVISION_COLUMNS}
 ),
 superseded AS (
   INSERT INTO pending_compression (seq)
@@ -104,7 +104,7 @@ joined AS (
 together AS (
   SELECT payload, octet_length(payload) < 8000 AS fits FROM joined
 )
-SELECT e.seq, e.name, e.revision, e.deleted, e.etag, e.modified_ms, e.date_shared, e.size, e.summary, e.author,
+SELECT ${qualified('e', REVISION_COLUMNS)},
   (SELECT pg_notify($11, t.payload) FROM together t WHERE t.fits) AS notified,
   CASE WHEN (SELECT t.fits FROM together t) THEN NULL
        ELSE pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE e.seq::text END) END AS notified_alone

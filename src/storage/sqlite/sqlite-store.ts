@@ -25,10 +25,13 @@ import type {
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
+import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
+import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
+import { SQLITE_VALUES } from './values.js';
 import { QUEUE_SUPERSEDED_SQL, sqliteCompaction } from './sqlite-compaction.js';
 
 export interface SqliteStoreOptions {
@@ -58,28 +61,9 @@ export interface SqliteStoreOptions {
   readonly plainText?: PlainText;
 }
 
-interface PageRow {
-  name: string;
-  revision: number;
-  deleted: number;
-  etag: string | null;
-  modified_ms: number;
-  date_shared: number;
-  size: number;
-}
-
-interface RevisionRow {
-  seq: number;
-  name: string;
-  revision: number;
-  deleted: number;
-  etag: string | null;
-  modified_ms: number;
-  date_shared: number;
-  size: number;
-  summary: string;
-  author: string;
-}
+type PageRow = PageRowOf<number, number>;
+type RevisionRow = RevisionRowOf<number, number>;
+const ROWS = rowDecoder(SQLITE_VALUES);
 
 type WriteJob =
   | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo; now: number }
@@ -89,45 +73,6 @@ type WriteJob =
 // its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
 const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
 const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
-
-function toState(row: PageRow | undefined, name: string): PageState {
-  if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
-  return {
-    name: row.name,
-    revision: row.revision,
-    exists: row.deleted === 0,
-    ...(row.etag === null ? {} : { etag: row.etag }),
-    lastModified: row.modified_ms,
-    lastModifiedIsWeak: row.date_shared === 1,
-    size: row.size,
-  };
-}
-
-function toRevisionInfo(row: RevisionRow): RevisionInfo {
-  return {
-    revision: row.revision,
-    etag: row.etag,
-    lastModified: row.modified_ms,
-    lastModifiedIsWeak: row.date_shared === 1,
-    size: row.size,
-    summary: row.summary,
-    author: row.author,
-    deleted: row.deleted === 1,
-  };
-}
-
-function toChangeEvent(row: RevisionRow): ChangeEvent {
-  return {
-    sequence: row.seq,
-    name: row.name,
-    revision: row.revision,
-    etag: row.etag,
-    deleted: row.deleted === 1,
-    summary: row.summary,
-    author: row.author,
-    lastModified: row.modified_ms,
-  };
-}
 
 const UNSEARCHED_BATCH = 200;
 
@@ -174,9 +119,6 @@ function searchStatements(db: Database.Database) {
     ),
   };
 }
-
-const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
-const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
 
 /**
  * The embedded store: one SQLite file in WAL mode, every commit fsynced before it is
@@ -411,7 +353,7 @@ export class SqlitePageStore implements PageStore {
     if (content !== null) this.indexSearch(seq, job.name, job.info.searchText ?? content);
     // The revision this one supersedes is queued for compression, in the same transaction.
     if (job.expectedRevision > 0) s.queueSuperseded.run(job.name, job.expectedRevision);
-    return { ok: true, state: toState(row, job.name) };
+    return { ok: true, state: ROWS.toState(row, job.name) };
   }
 
   /**
@@ -429,7 +371,7 @@ export class SqlitePageStore implements PageStore {
       }
       for (const row of changes) {
         this.emittedSequence = row.seq;
-        const event = toChangeEvent(row);
+        const event = ROWS.toChangeEvent(row);
         for (const listener of this.listeners) {
           try {
             listener(event);
@@ -446,7 +388,7 @@ export class SqlitePageStore implements PageStore {
       this.checkOtherWriters();
       let state = this.validators.get(name);
       if (state === undefined) {
-        state = toState(this.statements.head.get(name), name);
+        state = ROWS.toState(this.statements.head.get(name), name);
         this.remember(state);
       }
       return state;
@@ -498,33 +440,25 @@ export class SqlitePageStore implements PageStore {
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
     const rows = guarded(() => this.statements.list.all(options.after ?? '', options.limit + 1));
-    const pages = rows.slice(0, options.limit).map((row) => ({
-      name: row.name,
-      revision: row.revision,
-      etag: row.etag!,
-      lastModified: row.modified_ms,
-      size: row.size,
-    }));
-    return { pages, more: rows.length > options.limit };
+    return listPage(rows, options.limit, ROWS.toSummary);
   }
 
   async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    const before = options.before ?? Number.MAX_SAFE_INTEGER;
-    return guarded(() => this.statements.history.all(name, before, options.limit)).map(toRevisionInfo);
+    return guarded(() => this.statements.history.all(name, historyBefore(options.before), options.limit)).map(ROWS.toRevisionInfo);
   }
 
   async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
     const row = guarded(() => this.statements.revision.get(name, revision));
-    return row && toRevisionInfo(row);
+    return row && ROWS.toRevisionInfo(row);
   }
 
   async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
     const { filter, values } = changeQuery(options);
-    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(toChangeEvent);
+    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(ROWS.toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(toChangeEvent);
+    return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(ROWS.toChangeEvent);
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
