@@ -24,7 +24,8 @@ import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-
 import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
 import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
-import { type BatchOutcome, DEFAULT_BATCH_LIMITS, outcomeOf } from '../group-commit.js';
+import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type PageWrite as Write, pageWriteLimits } from '../page-write.js';
 import { ChangeFeed } from './change-feed.js';
 import {
   channelName,
@@ -40,7 +41,7 @@ import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { pageNameKey } from '../page-name-key.js';
-import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from './write-batch.js';
+import { BATCH_WRITE_SQL, type BatchWrite, batchParameters } from './write-batch.js';
 
 export type { PostgresStoreOptions } from './driver.js';
 
@@ -171,10 +172,6 @@ async function readChange(db: ConnectionPool, sequence: number): Promise<ChangeE
   return rows[0] && ROWS.toChangeEvent(rows[0]);
 }
 
-type Write =
-  | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo }
-  | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo };
-
 const CONFLICT: WriteResult = { ok: false, reason: 'conflict' };
 const PROTECTED: WriteResult = { ok: false, reason: 'protected' };
 
@@ -244,7 +241,7 @@ class KnownStates {
  */
 export class PostgresPageStore implements PageStore {
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly writes: WriteBatcher<Write, BatchOutcome>;
+  private readonly writes: GroupCommit<Write, BatchOutcome>;
   /** Hints for writes only (lastKnown): other processes' commits reach it late, or never. */
   private readonly known = new KnownStates();
   private closing: Promise<void> | undefined;
@@ -258,13 +255,11 @@ export class PostgresPageStore implements PageStore {
     private readonly clock: () => number,
     options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf = {},
   ) {
-    this.writes = new WriteBatcher((jobs) => this.timedCommit(jobs), {
+    // Batches overlap (one's commit with the next one's work), and a batch never holds one name twice.
+    this.writes = new GroupCommit((jobs) => this.timedCommit(jobs), {
+      ...pageWriteLimits(options),
       maxInFlight: options.writeBatches ?? 2,
-      maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
-      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
-      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
-      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
-      writerOf: (job) => job.info.writer ?? job.info.author,
+      fastLane: true,
       keyOf: (job) => job.name,
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.

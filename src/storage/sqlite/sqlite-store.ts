@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type PageWrite, pageWriteLimits } from '../page-write.js';
 import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
 import { pageNameKey } from '../page-name-key.js';
 import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
@@ -65,9 +66,8 @@ type PageRow = PageRowOf<number, number>;
 type RevisionRow = RevisionRowOf<number, number>;
 const ROWS = rowDecoder(SQLITE_VALUES);
 
-type WriteJob =
-  | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo; now: number }
-  | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo; now: number };
+/** A write and the time it was asked for (the clock is read as it arrives, not as it commits). */
+type WriteJob = PageWrite & { readonly now: number };
 
 // The new revision's time never runs backwards within a page, and it is marked as sharing
 // its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
@@ -243,7 +243,7 @@ export class SqlitePageStore implements PageStore {
         }
       }),
     );
-    this.writes = new GroupCommit((jobs) => {
+    this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => {
       let committed: BatchOutcome[];
       try {
         const started = performance.now();
@@ -261,13 +261,7 @@ export class SqlitePageStore implements PageStore {
       // that throws cannot undo or fail anyone's write.
       queueMicrotask(() => this.drainChanges());
       return committed;
-    }, {
-      maxJobs: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
-      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
-      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
-      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
-      writerOf: (job) => job.info.writer ?? job.info.author,
-    });
+    }, pageWriteLimits(options));
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
     this.compactor = new HistoryCompactor(sqliteCompaction(db), {
       onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
