@@ -1,22 +1,7 @@
 import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
 import { decodeRevision } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type {
-  ChangeEvent,
-  ChangeOptions,
-  HistoryOptions,
-  ListOptions,
-  PageState,
-  PageStore,
-  PageSummary,
-  RevisionInfo,
-  PlainText,
-  SearchHit,
-  WriteInfo,
-  WriteResult,
-  PoolUse,
-  StoreMeasurements,
-} from '../store.js';
+import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse, StoreMeasurements } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
@@ -27,15 +12,7 @@ import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { type PageWrite as Write, pageWriteLimits } from '../page-write.js';
 import { ChangeFeed } from './change-feed.js';
-import {
-  channelName,
-  type ConnectionPool,
-  createListenConnection,
-  createPool,
-  type NamedStatement,
-  type PooledConnection,
-  type PostgresStoreOptions,
-} from './driver.js';
+import { channelName, type ConnectionPool, createListenConnection, createPool, type NamedStatement, type PooledConnection, type PostgresStoreOptions } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
 import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';

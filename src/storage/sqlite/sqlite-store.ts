@@ -8,21 +8,7 @@ import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js
 import { pageNameKey } from '../page-name-key.js';
 import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type {
-  ChangeEvent,
-  ChangeOptions,
-  HistoryOptions,
-  ListOptions,
-  PageState,
-  PageStore,
-  PageSummary,
-  RevisionInfo,
-  PlainText,
-  SearchHit,
-  WriteInfo,
-  WriteResult,
-  StoreMeasurements,
-} from '../store.js';
+import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, StoreMeasurements } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
