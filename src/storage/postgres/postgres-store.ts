@@ -1,4 +1,4 @@
-import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { decodeRevision } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse, StoreMeasurements } from '../store.js';
@@ -241,10 +241,7 @@ export class PostgresPageStore implements PageStore {
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.
     feed.subscribe((event) => this.known.heard(event));
-    this.compactor = new HistoryCompactor(postgresCompaction(pool), {
-      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
-      ...options.compaction,
-    });
+    this.compactor = storeCompactor(postgresCompaction(pool), options.compaction);
   }
 
   async head(name: string): Promise<PageState> {

@@ -3,9 +3,10 @@
 // server runs. Account rows never touch the page tables.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type AccountStore, AccountStoreError, type NewUser, type ProtectedPage, type SessionRecord, type TokenRecord, type User, type UserChange, type UserChangeResult, type UserWithPassword } from '../accounts.js';
 import { accountDecoder, changedUser, JOINED_USER, keepAnAdmin, PROTECTION_COLUMNS, type ProtectionRow, refusingLastAdmin, type SessionRow, TOKEN_COLUMNS, type TokenRow, type JoinedUserRow, USER_COLUMNS, type UserRow as UserRowOf } from '../account-rows.js';
+import { openDatabase } from './connection.js';
 import { guarded } from './errors.js';
 import { SQLITE_VALUES } from './values.js';
 import { migrate } from './schema.js';
@@ -19,11 +20,7 @@ export class SqliteAccountStore implements AccountStore {
 
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    this.db = guarded(() => new Database(file));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 2000');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openDatabase(file, { foreignKeys: true });
     guarded(() => migrate(this.db));
     const db = this.db;
     this.s = {

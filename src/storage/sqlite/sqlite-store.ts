@@ -4,7 +4,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { type PageWrite, pageWriteLimits } from '../page-write.js';
-import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { pageNameKey } from '../page-name-key.js';
 import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
@@ -15,6 +15,7 @@ import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
 import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
+import { openDatabase } from './connection.js';
 import { guarded, storeErrorOf } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
@@ -61,6 +62,85 @@ const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
 const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
 
 const UNSEARCHED_BATCH = 200;
+
+/** The statements of the page store, prepared once per connection. */
+function pageStatements(db: Database.Database) {
+  return {
+    head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
+    content: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>(
+      'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
+    ),
+    queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
+    // No row when the name, or its fold key (a look-alike: page-name-key.ts), is taken.
+    create: db.prepare<Record<string, unknown>, PageRow>(
+      `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
+       VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size, @key)
+       ON CONFLICT DO NOTHING RETURNING ${PAGE_COLUMNS}`,
+    ),
+    // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
+    lookalike: db.prepare<[{ key: string; name: string }], string>(
+      'SELECT k.name FROM pages k WHERE k.name_key = @key AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = @name)',
+    ).pluck(),
+    replace: db.prepare<Record<string, unknown>, PageRow>(
+      `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
+       WHERE name = @name AND revision = @expected RETURNING ${PAGE_COLUMNS}`,
+    ),
+    remove: db.prepare<Record<string, unknown>, PageRow>(
+      `UPDATE pages SET revision = revision + 1, deleted = 1, etag = NULL, size = 0,
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
+       WHERE name = @name AND revision = @expected AND deleted = 0 RETURNING ${PAGE_COLUMNS}`,
+    ),
+    record: db.prepare<Record<string, unknown>, RevisionRow>(
+      `INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
+       VALUES (@name, @revision, @deleted, @etag, @modified_ms, @date_shared, @size, @summary, @author, @content)
+       RETURNING ${REVISION_COLUMNS}`,
+    ),
+    // The names travel as one JSON array: one statement, whatever their number.
+    existing: db.prepare<[string], string>(
+      'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
+    ).pluck(),
+    list: db.prepare<[string, number], PageRow>(
+      `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
+    ),
+    history: db.prepare<[string, number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision < ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    revision: db.prepare<[string, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision = ?`,
+    ),
+    sequence: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'"),
+    since: db.prepare<[number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    recent: new Map(
+      CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
+    ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
+    pageChanges: db.prepare<[string, number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
+    ),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
+    ...searchStatements(db),
+  };
+}
+
+/**
+ * The batch transaction: each job runs in its own savepoint (a nested transaction), so one
+ * failing write is rolled back alone; the batch commits once, and only then is anyone answered.
+ */
+function batchTransaction(db: Database.Database, applyOne: (job: WriteJob) => WriteResult) {
+  const one = db.transaction(applyOne);
+  return db.transaction((jobs: WriteJob[]) =>
+    jobs.map((job): BatchOutcome => {
+      try {
+        return { result: one(job) };
+      } catch (error) {
+        return { error: storeErrorOf(error) };
+      }
+    }),
+  );
+}
 
 /**
  * The search index: search_text keeps the start of each current page's plain text (its
@@ -120,7 +200,8 @@ export class SqlitePageStore implements PageStore {
   }
 
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
-  private readonly statements;
+  private readonly statements: ReturnType<typeof pageStatements>;
+  private readonly applyBatch: ReturnType<typeof batchTransaction>;
   private readonly clock: () => number;
   private readonly changePollMs: number;
   private readonly cacheEntries: number;
@@ -147,113 +228,42 @@ export class SqlitePageStore implements PageStore {
     mkdirSync(dirname(file), { recursive: true });
     this.releaseLock = this.shared ? () => {} : acquireLock(`${file}.lock`);
     try {
-      this.db = guarded(() => new Database(file, options.onStatement ? { verbose: (text) => options.onStatement!(String(text)) } : {}));
+      this.db = openDatabase(file, options);
     } catch (error) {
       this.releaseLock();
       throw error;
     }
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before it returns, so a 2xx survives kill -9 and power loss.
-    this.db.pragma('synchronous = FULL');
-    // Waiting blocks the event loop, so give up early: the request gets a 503 with Retry-After.
-    this.db.pragma('busy_timeout = 2000');
     guarded(() => migrate(this.db));
-    const db = this.db;
-    this.statements = {
-      head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
-      content: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>(
-        'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
-      ),
-      queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
-      // No row when the name, or its fold key (a look-alike: page-name-key.ts), is taken.
-      create: db.prepare<Record<string, unknown>, PageRow>(
-        `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
-         VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size, @key)
-         ON CONFLICT DO NOTHING RETURNING ${PAGE_COLUMNS}`,
-      ),
-      // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
-      lookalike: db.prepare<[{ key: string; name: string }], string>(
-        'SELECT k.name FROM pages k WHERE k.name_key = @key AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = @name)',
-      ).pluck(),
-      replace: db.prepare<Record<string, unknown>, PageRow>(
-        `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
-           modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
-         WHERE name = @name AND revision = @expected RETURNING ${PAGE_COLUMNS}`,
-      ),
-      remove: db.prepare<Record<string, unknown>, PageRow>(
-        `UPDATE pages SET revision = revision + 1, deleted = 1, etag = NULL, size = 0,
-           modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
-         WHERE name = @name AND revision = @expected AND deleted = 0 RETURNING ${PAGE_COLUMNS}`,
-      ),
-      record: db.prepare<Record<string, unknown>, RevisionRow>(
-        `INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
-         VALUES (@name, @revision, @deleted, @etag, @modified_ms, @date_shared, @size, @summary, @author, @content)
-         RETURNING ${REVISION_COLUMNS}`,
-      ),
-      // The names travel as one JSON array: one statement, whatever their number.
-      existing: db.prepare<[string], string>(
-        'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
-      ).pluck(),
-      list: db.prepare<[string, number], PageRow>(
-        `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
-      ),
-      history: db.prepare<[string, number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision < ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      revision: db.prepare<[string, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision = ?`,
-      ),
-      sequence: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'"),
-      since: db.prepare<[number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
-      ),
-      recent: new Map(
-        CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
-      ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
-      pageChanges: db.prepare<[string, number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
-      ),
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-      isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
-      ...searchStatements(db),
-    };
-    // Each job runs in its own savepoint (a nested transaction), so one failing write is
-    // rolled back alone; the batch commits once, and only then is anyone answered.
-    const one = db.transaction((job: WriteJob) => this.applyOne(job));
-    const batch = db.transaction((jobs: WriteJob[]) =>
-      jobs.map((job): BatchOutcome => {
-        try {
-          return { result: one(job) };
-        } catch (error) {
-          return { error: storeErrorOf(error) };
-        }
-      }),
-    );
-    this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => {
-      let committed: BatchOutcome[];
-      try {
-        const started = performance.now();
-        committed = batch.immediate(jobs);
-        this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
-      } catch (error) {
-        this.validators.clear();
-        throw storeErrorOf(error);
-      }
-      for (const outcome of committed) {
-        if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
-      }
-      this.compactor.nudge();
-      // Listeners hear of the commit after it is durable, outside the batch, so a listener
-      // that throws cannot undo or fail anyone's write.
-      queueMicrotask(() => this.drainChanges());
-      return committed;
-    }, pageWriteLimits(options));
+    this.statements = pageStatements(this.db);
+    this.applyBatch = batchTransaction(this.db, (job) => this.applyOne(job));
+    this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => this.commit(jobs), pageWriteLimits(options));
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
-    this.compactor = new HistoryCompactor(sqliteCompaction(db), {
-      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
-      ...options.compaction,
-    });
+    this.compactor = storeCompactor(sqliteCompaction(this.db), options.compaction);
     guarded(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+  }
+
+  /**
+   * Commits a batch (GroupCommit's commit): one IMMEDIATE transaction, on disk before anyone is
+   * answered. Then the cache learns the new states and the compactor and listeners hear of it.
+   */
+  private commit(jobs: WriteJob[]): BatchOutcome[] {
+    let committed: BatchOutcome[];
+    try {
+      const started = performance.now();
+      committed = this.applyBatch.immediate(jobs);
+      this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
+    } catch (error) {
+      this.validators.clear();
+      throw storeErrorOf(error);
+    }
+    for (const outcome of committed) {
+      if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
+    }
+    this.compactor.nudge();
+    // Listeners hear of the commit after it is durable, outside the batch, so a listener
+    // that throws cannot undo or fail anyone's write.
+    queueMicrotask(() => this.drainChanges());
+    return committed;
   }
 
   private indexSearch(seq: number | bigint, name: string, text: string): void {
