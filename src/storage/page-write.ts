@@ -6,10 +6,13 @@ export type PageWrite =
   | { readonly kind: 'put'; readonly name: string; readonly content: string; readonly expectedRevision: number; readonly info: WriteInfo }
   | { readonly kind: 'delete'; readonly name: string; readonly expectedRevision: number; readonly info: WriteInfo };
 
-/** The batch settings both stores take (each store's options document them). */
+/** The batch settings both stores take; a batch is one transaction on SQLite, one statement on PostgreSQL. */
 export interface BatchSettings {
+  /** Most writes committed by one batch (default 64). */
   readonly writeBatchSize?: number;
+  /** Most bytes of page text one batch holds (default 512 KiB; a larger page goes alone). */
   readonly writeBatchBytes?: number;
+  /** While other writers wait, most bytes of one writer's pages in a batch (default 128 KiB). */
   readonly writerShare?: number;
 }
 

@@ -1,5 +1,5 @@
 import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
-import { decodeRevision } from '../revision-codec.js';
+import { type StoredRevision, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse, StoreMeasurements } from '../store.js';
 import { StoreError } from '../store.js';
@@ -262,10 +262,7 @@ export class PostgresPageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    const rows = await this.read<{ content: Buffer | null; encoding: number }>('content', [name, revision]);
-    const row = rows[0];
-    if (row?.content === null || row?.content === undefined) return undefined;
-    return decodeRevision(row.encoding, row.content);
+    return storedText((await this.read<StoredRevision>('content', [name, revision]))[0]);
   }
 
   /** Compresses every revision queued for it now, in the compactor's bounded batches. */
@@ -363,11 +360,6 @@ export class PostgresPageStore implements PageStore {
     return this.track(select<Row>(this.pool, name, values));
   }
 
-  /**
-   * Commits a batch, trying again when PostgreSQL undid all of it (a deadlock with another
-   * process's batch). Any other failure of a batch of several is retried write by write, so
-   * that a write the database refuses fails alone.
-   */
   private measurements: StoreMeasurements | undefined;
 
   observe(measurements: StoreMeasurements): void {
@@ -385,6 +377,11 @@ export class PostgresPageStore implements PageStore {
     return outcomes;
   }
 
+  /**
+   * Commits a batch, trying again when PostgreSQL undid all of it (a deadlock with another
+   * process's batch). Any other failure of a batch of several is retried write by write, so
+   * that a write the database refuses fails alone.
+   */
   private async commit(jobs: Write[]): Promise<BatchOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
-import { type PageWrite, pageWriteLimits } from '../page-write.js';
+import { type BatchSettings, type PageWrite, pageWriteLimits } from '../page-write.js';
 import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { pageNameKey } from '../page-name-key.js';
-import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
+import { decodeRevisionSync, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
 import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, StoreMeasurements } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
@@ -22,7 +22,7 @@ import { migrate } from './schema.js';
 import { SQLITE_VALUES } from './values.js';
 import { QUEUE_SUPERSEDED_SQL, sqliteCompaction } from './sqlite-compaction.js';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends BatchSettings {
   /** The clock that dates revisions (ms since the epoch); replaceable for tests. */
   readonly clock?: () => number;
   /** How often other processes' commits are looked for while anyone listens for changes (ms). */
@@ -35,12 +35,6 @@ export interface SqliteStoreOptions {
    * and trusts its cache.
    */
   readonly shared?: boolean;
-  /** Most writes committed by one transaction (default 64). */
-  readonly writeBatchSize?: number;
-  /** Most bytes of page text one transaction holds (default 512 KiB; a larger page goes alone). */
-  readonly writeBatchBytes?: number;
-  /** While other writers wait, most bytes of one writer's pages in a transaction (default 128 KiB). */
-  readonly writerShare?: number;
   /** Hears the text of every statement SQLite runs (tests count queries with it). */
   readonly onStatement?: (text: string) => void;
   /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
@@ -410,9 +404,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    const row = guarded(() => this.statements.content.get(name, revision));
-    if (row?.content === null || row?.content === undefined) return undefined;
-    return decodeRevision(row.encoding, row.content);
+    return storedText(guarded(() => this.statements.content.get(name, revision)));
   }
 
   /** Compresses every revision queued for it now, in the compactor's bounded batches. */
