@@ -167,7 +167,7 @@ function toBatchWrite(job: Write): BatchWrite {
     expectedRevision: job.expectedRevision,
     summary: job.info.summary,
     author: job.info.author,
-    guarded: job.info.unlessProtected ?? false,
+    unlessProtected: job.info.unlessProtected ?? false,
     nameKey: pageNameKey(job.name),
   };
   if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
@@ -423,9 +423,9 @@ export class PostgresPageStore implements PageStore {
         this.known.forget(job.name);
         const creation = job.kind === 'put' && job.expectedRevision === 0;
         if (!job.info.unlessProtected && !creation) return { result: CONFLICT };
-        // Rare: a guarded write met a protection, or a creation met a look-alike (the unique
-        // fold key refused it in the batch's transaction; a key's holder is never removed), or
-        // either lost a race.
+        // Rare: a write made unless protected met a protection, or a creation met a look-alike
+        // (the unique fold key refused it in the batch's transaction; a key's holder is never
+        // removed), or either lost a race.
         try {
           if (job.info.unlessProtected && (await select(this.pool, 'isProtected', [job.name])).length > 0) return { result: PROTECTED };
           const holder = creation ? (await select<{ name: string }>(this.pool, 'lookalike', [pageNameKey(job.name), job.name]))[0] : undefined;

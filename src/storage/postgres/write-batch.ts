@@ -21,7 +21,7 @@ export interface BatchWrite {
   /** The name's words alone, as a tsvector literal. */
   readonly nameVector: string | null;
   /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
-  readonly guarded: boolean;
+  readonly unlessProtected: boolean;
   /** The name's fold key (page-name-key.ts), which a creation stores under a unique index. */
   readonly nameKey: string;
 }
@@ -31,14 +31,14 @@ export interface BatchWrite {
  * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
- * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
- *   from lost races afterwards.
+ * - `w`: the writes, less those to protected pages made unless protected
+ *   (WriteInfo.unlessProtected); the store tells those apart from lost races afterwards.
  * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it,
  *   and the unique fold key ($13, page-name-key.ts) refuses a look-alike of an existing name.
  * - `updated`: the CAS proper. In READ COMMITTED a row a concurrent writer changed is
  *   re-checked against its new version (EvalPlanQual), so a lost race returns no row.
  *   Dates never run backwards within a page, and a revision in its predecessor's second is
- *   marked weak (RFC 9110 §8.8.2.2).
+ *   marked weak: date_shared, the column for lastModifiedIsWeak (RFC 9110 §8.8.2.2).
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
  * - `superseded` queues the revision each update replaced for the history compactor
@@ -53,8 +53,8 @@ export interface BatchWrite {
 export const BATCH_WRITE_SQL = `
 WITH w AS (
   SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[], $14::text[], $15::text[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, name_key, vector, name_vector)
-  WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
+    AS u(name, expected, gone, etag, size, summary, author, content, body, unless_protected, name_key, vector, name_vector)
+  WHERE NOT (u.unless_protected AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
   INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
@@ -123,7 +123,7 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     writes.map((w) => w.body),
     now,
     channel,
-    writes.map((w) => w.guarded),
+    writes.map((w) => w.unlessProtected),
     writes.map((w) => w.nameKey),
     writes.map((w) => w.vector),
     writes.map((w) => w.nameVector),

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { guarded } from './errors.js';
+import { withStoreErrors } from './errors.js';
 
 export interface ConnectionOptions {
   /** Hears the text of every statement SQLite runs (tests count queries with it). */
@@ -15,7 +15,7 @@ export interface ConnectionOptions {
  */
 export function openDatabase(file: string, options: ConnectionOptions = {}): Database.Database {
   const { onStatement } = options;
-  const db = guarded(() => new Database(file, onStatement ? { verbose: (text) => onStatement(String(text)) } : {}));
+  const db = withStoreErrors(() => new Database(file, onStatement ? { verbose: (text) => onStatement(String(text)) } : {}));
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before it returns, so a 2xx survives kill -9 and power loss.
   db.pragma('synchronous = FULL');

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { type AccountStore, AccountStoreError, type NewUser, type ProtectedPage, type SessionRecord, type TokenRecord, type User, type UserChange, type UserChangeResult, type UserWithPassword } from '../accounts.js';
 import { accountDecoder, changedUser, JOINED_USER, keepAnAdmin, PROTECTION_COLUMNS, type ProtectionRow, refusingLastAdmin, type SessionRow, TOKEN_COLUMNS, type TokenRow, type JoinedUserRow, USER_COLUMNS, type UserRow as UserRowOf } from '../account-rows.js';
 import { openDatabase } from './connection.js';
-import { guarded } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { SQLITE_VALUES } from './values.js';
 import { migrate } from './schema.js';
 
@@ -21,7 +21,7 @@ export class SqliteAccountStore implements AccountStore {
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = openDatabase(file, { foreignKeys: true });
-    guarded(() => migrate(this.db));
+    withStoreErrors(() => migrate(this.db));
     const db = this.db;
     this.s = {
       addUser: db.prepare<[string, string, string, number], UserRow>(
@@ -72,22 +72,22 @@ export class SqliteAccountStore implements AccountStore {
       if (row && keep) keepAnAdmin(before, this.s.enabledAdmins.get()!);
       return changedUser(row, ROWS.toUser);
     });
-    return refusingLastAdmin(() => guarded(() => run.immediate()));
+    return refusingLastAdmin(() => withStoreErrors(() => run.immediate()));
   }
 
   async addUser(user: NewUser): Promise<User> {
-    const row = guarded(() => this.s.addUser.get(user.name, user.role, user.passwordHash, user.now));
+    const row = withStoreErrors(() => this.s.addUser.get(user.name, user.role, user.passwordHash, user.now));
     if (!row) throw new AccountStoreError('exists', `There is already a user named "${user.name}".`);
     return ROWS.toUser(row);
   }
 
   async userByName(name: string): Promise<UserWithPassword | undefined> {
-    const row = guarded(() => this.s.userByName.get(name));
+    const row = withStoreErrors(() => this.s.userByName.get(name));
     return row && ROWS.toUserWithPassword(row);
   }
 
   async users(): Promise<User[]> {
-    return guarded(() => this.s.users.all()).map(ROWS.toUser);
+    return withStoreErrors(() => this.s.users.all()).map(ROWS.toUser);
   }
 
   async updateUser(name: string, change: UserChange, options: { keepAnAdmin?: boolean } = {}): Promise<UserChangeResult> {
@@ -112,70 +112,70 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async addSession(digest: string, userId: number, now: number): Promise<void> {
-    guarded(() => this.s.addSession.run(digest, userId, now, now));
+    withStoreErrors(() => this.s.addSession.run(digest, userId, now, now));
   }
 
   async session(digest: string): Promise<{ session: SessionRecord; user: User } | undefined> {
-    const row = guarded(() => this.s.session.get(digest));
+    const row = withStoreErrors(() => this.s.session.get(digest));
     return row && ROWS.toSession(row);
   }
 
   async touchSession(digest: string, now: number): Promise<void> {
-    guarded(() => this.s.touchSession.run(now, digest));
+    withStoreErrors(() => this.s.touchSession.run(now, digest));
   }
 
   async removeSession(digest: string): Promise<void> {
-    guarded(() => this.s.removeSession.run(digest));
+    withStoreErrors(() => this.s.removeSession.run(digest));
   }
 
   async removeSessionsOf(userId: number): Promise<number> {
-    return guarded(() => this.s.removeSessionsOf.run(userId)).changes;
+    return withStoreErrors(() => this.s.removeSessionsOf.run(userId)).changes;
   }
 
   async pruneSessions(idleBefore: number, createdBefore: number): Promise<number> {
-    return guarded(() => this.s.pruneSessions.run(idleBefore, createdBefore)).changes;
+    return withStoreErrors(() => this.s.pruneSessions.run(idleBefore, createdBefore)).changes;
   }
 
   async addToken(token: { userId: number; label: string; digest: string; now: number }): Promise<TokenRecord> {
-    return ROWS.toToken(guarded(() => this.s.addToken.get(token.userId, token.label, token.digest, token.now))!);
+    return ROWS.toToken(withStoreErrors(() => this.s.addToken.get(token.userId, token.label, token.digest, token.now))!);
   }
 
   async token(digest: string): Promise<{ token: TokenRecord; user: User } | undefined> {
-    const row = guarded(() => this.s.token.get(digest));
+    const row = withStoreErrors(() => this.s.token.get(digest));
     return row && ROWS.toTokenOfUser(row);
   }
 
   async tokensOf(userId: number): Promise<TokenRecord[]> {
-    return guarded(() => this.s.tokensOf.all(userId)).map(ROWS.toToken);
+    return withStoreErrors(() => this.s.tokensOf.all(userId)).map(ROWS.toToken);
   }
 
   async touchToken(id: number, now: number): Promise<void> {
-    guarded(() => this.s.touchToken.run(now, id));
+    withStoreErrors(() => this.s.touchToken.run(now, id));
   }
 
   async removeToken(userId: number, id: number): Promise<boolean> {
-    return guarded(() => this.s.removeToken.run(userId, id)).changes > 0;
+    return withStoreErrors(() => this.s.removeToken.run(userId, id)).changes > 0;
   }
 
   async removeTokensOf(userId: number): Promise<number> {
-    return guarded(() => this.s.removeTokensOf.run(userId)).changes;
+    return withStoreErrors(() => this.s.removeTokensOf.run(userId)).changes;
   }
 
   async isProtected(page: string): Promise<boolean> {
-    return guarded(() => this.s.protection.get(page)) !== undefined;
+    return withStoreErrors(() => this.s.protection.get(page)) !== undefined;
   }
 
   async protection(page: string): Promise<ProtectedPage | undefined> {
-    const row = guarded(() => this.s.protection.get(page));
+    const row = withStoreErrors(() => this.s.protection.get(page));
     return row && ROWS.toProtectedPage(row);
   }
 
   async setProtected(page: string, protect: boolean, by: string, now: number): Promise<void> {
-    guarded(() => (protect ? this.s.protect.run(page, by, now) : this.s.unprotect.run(page)));
+    withStoreErrors(() => (protect ? this.s.protect.run(page, by, now) : this.s.unprotect.run(page)));
   }
 
   async protectedPages(): Promise<ProtectedPage[]> {
-    return guarded(() => this.s.protectedPages.all()).map(ROWS.toProtectedPage);
+    return withStoreErrors(() => this.s.protectedPages.all()).map(ROWS.toProtectedPage);
   }
 
   async close(): Promise<void> {

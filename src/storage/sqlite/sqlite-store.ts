@@ -16,7 +16,7 @@ import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
 import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
 import { openDatabase } from './connection.js';
-import { guarded, storeErrorOf } from './errors.js';
+import { withStoreErrors, asStoreError } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
 import { SQLITE_VALUES } from './values.js';
@@ -50,10 +50,11 @@ const ROWS = rowDecoder(SQLITE_VALUES);
 /** A write and the time it was asked for (the clock is read as it arrives, not as it commits). */
 type WriteJob = PageWrite & { readonly now: number };
 
-// The new revision's time never runs backwards within a page, and it is marked as sharing
-// its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
+// The new revision's time never runs backwards within a page, and its Last-Modified is weak
+// when it shares its second with the previous revision's (RFC 9110 §8.8.2.2). The column that
+// holds lastModifiedIsWeak is date_shared (rows.ts).
 const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
-const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
+const NEXT_LAST_MODIFIED_IS_WEAK = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
 
 const UNSEARCHED_BATCH = 200;
 
@@ -77,12 +78,12 @@ function pageStatements(db: Database.Database) {
     ).pluck(),
     replace: db.prepare<Record<string, unknown>, PageRow>(
       `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
-         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_LAST_MODIFIED_IS_WEAK}
        WHERE name = @name AND revision = @expected RETURNING ${PAGE_COLUMNS}`,
     ),
     remove: db.prepare<Record<string, unknown>, PageRow>(
       `UPDATE pages SET revision = revision + 1, deleted = 1, etag = NULL, size = 0,
-         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_LAST_MODIFIED_IS_WEAK}
        WHERE name = @name AND revision = @expected AND deleted = 0 RETURNING ${PAGE_COLUMNS}`,
     ),
     record: db.prepare<Record<string, unknown>, RevisionRow>(
@@ -130,7 +131,7 @@ function batchTransaction(db: Database.Database, applyOne: (job: WriteJob) => Wr
       try {
         return { result: one(job) };
       } catch (error) {
-        return { error: storeErrorOf(error) };
+        return { error: asStoreError(error) };
       }
     }),
   );
@@ -227,13 +228,13 @@ export class SqlitePageStore implements PageStore {
       this.releaseLock();
       throw error;
     }
-    guarded(() => migrate(this.db));
+    withStoreErrors(() => migrate(this.db));
     this.statements = pageStatements(this.db);
     this.applyBatch = batchTransaction(this.db, (job) => this.applyOne(job));
     this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => this.commit(jobs), pageWriteLimits(options));
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
     this.compactor = storeCompactor(sqliteCompaction(this.db), options.compaction);
-    guarded(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+    withStoreErrors(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
   }
 
   /**
@@ -248,7 +249,7 @@ export class SqlitePageStore implements PageStore {
       this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
     } catch (error) {
       this.validators.clear();
-      throw storeErrorOf(error);
+      throw asStoreError(error);
     }
     for (const outcome of committed) {
       if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
@@ -368,7 +369,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async head(name: string): Promise<PageState> {
-    return guarded(() => {
+    return withStoreErrors(() => {
       this.checkOtherWriters();
       let state = this.validators.get(name);
       if (state === undefined) {
@@ -389,7 +390,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async existingPages(names: readonly string[]): Promise<Set<string>> {
-    return guarded(() => {
+    return withStoreErrors(() => {
       this.checkOtherWriters();
       const found = new Set<string>();
       const unknown: string[] = [];
@@ -404,7 +405,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    return storedText(guarded(() => this.statements.content.get(name, revision)));
+    return storedText(withStoreErrors(() => this.statements.content.get(name, revision)));
   }
 
   /** Compresses every revision queued for it now, in the compactor's bounded batches. */
@@ -421,33 +422,33 @@ export class SqlitePageStore implements PageStore {
   }
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = guarded(() => this.statements.list.all(options.after ?? '', options.limit + 1));
+    const rows = withStoreErrors(() => this.statements.list.all(options.after ?? '', options.limit + 1));
     return listPage(rows, options.limit, ROWS.toSummary);
   }
 
   async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    return guarded(() => this.statements.history.all(name, historyBefore(options.before), options.limit)).map(ROWS.toRevisionInfo);
+    return withStoreErrors(() => this.statements.history.all(name, historyBefore(options.before), options.limit)).map(ROWS.toRevisionInfo);
   }
 
   async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const row = guarded(() => this.statements.revision.get(name, revision));
+    const row = withStoreErrors(() => this.statements.revision.get(name, revision));
     return row && ROWS.toRevisionInfo(row);
   }
 
   async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
     const { filter, values } = changeQuery(options);
-    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(ROWS.toChangeEvent);
+    return withStoreErrors(() => this.statements.recent.get(filter)!.all(...values)).map(ROWS.toChangeEvent);
   }
 
   async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(ROWS.toChangeEvent);
+    return withStoreErrors(() => this.statements.pageChanges.all(name, after, limit)).map(ROWS.toChangeEvent);
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
     const parsed = parseSearchQuery(query);
     if (parsed.parts.length === 0) return [];
     const s = this.statements;
-    return guarded(() => {
+    return withStoreErrors(() => {
       const match = fts5Match(parsed);
       const title = fts5Match(parsed, 'name');
       const rows =
