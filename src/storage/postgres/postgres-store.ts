@@ -1,14 +1,15 @@
 import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { type StoredRevision, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse, StoreMeasurements } from '../store.js';
+import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
-import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
-import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
+import { SqlPageStore } from '../sql-page-store.js';
+import { type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
+import { type ChangeFilter, changeQuerySql } from '../change-query.js';
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
 import { type PageWrite as Write, pageWriteLimits } from '../page-write.js';
 import { ChangeFeed } from './change-feed.js';
@@ -216,7 +217,7 @@ class KnownStates {
  * Reads are never cached, so every process sees every other's writes; the only state kept is
  * the write-path hint of lastKnown.
  */
-export class PostgresPageStore implements PageStore {
+export class PostgresPageStore extends SqlPageStore<string, boolean> implements PageStore {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly writes: GroupCommit<Write, BatchOutcome>;
   /** Hints for writes only (lastKnown): other processes' commits reach it late, or never. */
@@ -232,6 +233,7 @@ export class PostgresPageStore implements PageStore {
     private readonly clock: () => number,
     options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf = {},
   ) {
+    super(ROWS);
     // Batches overlap (one's commit with the next one's work), and a batch never holds one name twice.
     this.writes = new GroupCommit((jobs) => this.timedCommit(jobs), {
       ...pageWriteLimits(options),
@@ -278,28 +280,24 @@ export class PostgresPageStore implements PageStore {
     return outcomeOf(await this.track(this.writes.submit({ kind: 'delete', name, expectedRevision, info })));
   }
 
-  async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = await this.read<PageRow>('list', [options.after ?? '', options.limit + 1]);
-    return listPage(rows, options.limit, ROWS.toSummary);
+  protected listRows(after: string, limit: number): Promise<PageRow[]> {
+    return this.read<PageRow>('list', [after, limit]);
   }
 
-  async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    const rows = await this.read<RevisionRow>('history', [name, historyBefore(options.before), options.limit]);
-    return rows.map(ROWS.toRevisionInfo);
+  protected historyRows(name: string, before: number, limit: number): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>('history', [name, before, limit]);
   }
 
-  async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const rows = await this.read<RevisionRow>('revision', [name, revision]);
-    return rows[0] && ROWS.toRevisionInfo(rows[0]);
+  protected async revisionRow(name: string, revision: number): Promise<RevisionRow | undefined> {
+    return (await this.read<RevisionRow>('revision', [name, revision]))[0];
   }
 
-  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
-    const { filter, values } = changeQuery(options);
-    return (await this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values)).map(ROWS.toChangeEvent);
+  protected changeRows(filter: ChangeFilter, values: (string | number)[]): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values);
   }
 
-  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(ROWS.toChangeEvent);
+  protected pageChangeRows(name: string, after: number, limit: number): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>('pageChanges', [name, after, limit]);
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
@@ -358,12 +356,6 @@ export class PostgresPageStore implements PageStore {
 
   private read<Row>(name: StatementName, values: readonly unknown[]): Promise<Row[]> {
     return this.track(select<Row>(this.pool, name, values));
-  }
-
-  private measurements: StoreMeasurements | undefined;
-
-  observe(measurements: StoreMeasurements): void {
-    this.measurements = measurements;
   }
 
   poolUse(): PoolUse {

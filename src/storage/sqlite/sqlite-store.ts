@@ -8,13 +8,14 @@ import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '..
 import { pageNameKey } from '../page-name-key.js';
 import { decodeRevisionSync, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageState, PageStore, PageSummary, RevisionInfo, PlainText, SearchHit, WriteInfo, WriteResult, StoreMeasurements } from '../store.js';
+import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
 import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
-import { historyBefore, listPage, type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
-import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
+import { SqlPageStore } from '../sql-page-store.js';
+import { type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
+import { CHANGE_FILTERS, type ChangeFilter, changeQuerySql } from '../change-query.js';
 import { openDatabase } from './connection.js';
 import { withStoreErrors, asStoreError } from './errors.js';
 import { acquireLock } from './file-lock.js';
@@ -185,15 +186,9 @@ function searchStatements(db: Database.Database) {
  * The embedded store: one SQLite file in WAL mode, every commit fsynced before it is
  * acknowledged. Several processes may share the file (each its own instance).
  */
-export class SqlitePageStore implements PageStore {
+export class SqlitePageStore extends SqlPageStore<number, number> implements PageStore {
   private readonly db: Database.Database;
   private readonly writes: GroupCommit<WriteJob, BatchOutcome>;
-  private measurements: StoreMeasurements | undefined;
-
-  observe(measurements: StoreMeasurements): void {
-    this.measurements = measurements;
-  }
-
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly statements: ReturnType<typeof pageStatements>;
   private readonly applyBatch: ReturnType<typeof batchTransaction>;
@@ -216,6 +211,7 @@ export class SqlitePageStore implements PageStore {
     readonly file: string,
     options: SqliteStoreOptions = {},
   ) {
+    super(ROWS);
     this.clock = options.clock ?? Date.now;
     this.changePollMs = options.changePollMs ?? 50;
     this.cacheEntries = options.cacheEntries ?? 100_000;
@@ -421,27 +417,24 @@ export class SqlitePageStore implements PageStore {
     return outcomeOf(await this.writes.submit({ kind: 'delete', name, expectedRevision, info, now: this.clock() }));
   }
 
-  async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = withStoreErrors(() => this.statements.list.all(options.after ?? '', options.limit + 1));
-    return listPage(rows, options.limit, ROWS.toSummary);
+  protected listRows(after: string, limit: number): PageRow[] {
+    return withStoreErrors(() => this.statements.list.all(after, limit));
   }
 
-  async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    return withStoreErrors(() => this.statements.history.all(name, historyBefore(options.before), options.limit)).map(ROWS.toRevisionInfo);
+  protected historyRows(name: string, before: number, limit: number): RevisionRow[] {
+    return withStoreErrors(() => this.statements.history.all(name, before, limit));
   }
 
-  async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const row = withStoreErrors(() => this.statements.revision.get(name, revision));
-    return row && ROWS.toRevisionInfo(row);
+  protected revisionRow(name: string, revision: number): RevisionRow | undefined {
+    return withStoreErrors(() => this.statements.revision.get(name, revision));
   }
 
-  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
-    const { filter, values } = changeQuery(options);
-    return withStoreErrors(() => this.statements.recent.get(filter)!.all(...values)).map(ROWS.toChangeEvent);
+  protected changeRows(filter: ChangeFilter, values: (string | number)[]): RevisionRow[] {
+    return withStoreErrors(() => this.statements.recent.get(filter)!.all(...values));
   }
 
-  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return withStoreErrors(() => this.statements.pageChanges.all(name, after, limit)).map(ROWS.toChangeEvent);
+  protected pageChangeRows(name: string, after: number, limit: number): RevisionRow[] {
+    return withStoreErrors(() => this.statements.pageChanges.all(name, after, limit));
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
