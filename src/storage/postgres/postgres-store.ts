@@ -1,6 +1,5 @@
 import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { type StoredRevision, storedText } from '../revision-codec.js';
-import { revisionEtag } from '../revision-etag.js';
 import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
@@ -19,7 +18,8 @@ import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { pageNameKey } from '../page-name-key.js';
-import { BATCH_WRITE_SQL, type BatchWrite, batchParameters } from './write-batch.js';
+import { BATCH_WRITE_SQL, batchParameters, batchWriteOf } from './write-batch.js';
+import { KnownStates } from './known-states.js';
 
 export type { PostgresStoreOptions } from './driver.js';
 
@@ -160,55 +160,6 @@ const MAX_TRIES = 4;
 function mustTryAgain(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && TRY_AGAIN_SQLSTATES.has(code);
-}
-
-function toBatchWrite(job: Write): BatchWrite {
-  const base = {
-    name: job.name,
-    expectedRevision: job.expectedRevision,
-    summary: job.info.summary,
-    author: job.info.author,
-    unlessProtected: job.info.unlessProtected ?? false,
-    nameKey: pageNameKey(job.name),
-  };
-  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
-  const text = storedSearchText(job.info.searchText ?? job.content);
-  return {
-    ...base,
-    deleted: false,
-    etag: revisionEtag(job.content),
-    size: Buffer.byteLength(job.content, 'utf8'),
-    content: Buffer.from(job.content, 'utf8'),
-    body: snippetSource(text),
-    vector: tsvectorLiteral(job.name, text),
-    nameVector: nameVectorLiteral(job.name),
-  };
-}
-
-const KNOWN_STATES = 10_000;
-
-/** Page states this process last saw, by name; bounded, emptied when full. */
-class KnownStates {
-  private readonly states = new Map<string, PageState>();
-
-  get(name: string): PageState | undefined {
-    return this.states.get(name);
-  }
-
-  remember(state: PageState): void {
-    const held = this.states.get(state.name);
-    if (held && held.revision > state.revision) return; // a read that raced a newer write
-    if (!held && this.states.size >= KNOWN_STATES) this.states.clear();
-    this.states.set(state.name, state);
-  }
-
-  forget(name: string): void {
-    this.states.delete(name);
-  }
-
-  heard(event: ChangeEvent): void {
-    if (this.states.get(event.name)?.revision !== event.revision) this.states.delete(event.name);
-  }
 }
 
 /**
@@ -388,7 +339,7 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
   }
 
   private async apply(jobs: Write[]): Promise<BatchOutcome[]> {
-    const parameters = batchParameters(jobs.map(toBatchWrite), this.clock(), this.channel);
+    const parameters = batchParameters(jobs.map(batchWriteOf), this.clock(), this.channel);
     const connection = await checkout(this.pool);
     let rows: RevisionRow[];
     try {

@@ -2,6 +2,11 @@
 // statement — one round trip and one commit (one WAL flush) for all of them. Each write is
 // still its own compare-and-swap: a row that lost its race is simply not returned.
 import { PAGE_COLUMNS, qualified, REVISION_COLUMNS } from '../columns.js';
+import { pageNameKey } from '../page-name-key.js';
+import type { PageWrite } from '../page-write.js';
+import { revisionEtag } from '../revision-etag.js';
+import { snippetSource } from '../search-snippet.js';
+import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 
 /** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
 export interface BatchWrite {
@@ -26,6 +31,30 @@ export interface BatchWrite {
   readonly nameKey: string;
 }
 
+
+/** A queued write as the batch statement takes it: hashed, encoded and indexed here, before the round trip. */
+export function batchWriteOf(job: PageWrite): BatchWrite {
+  const base = {
+    name: job.name,
+    expectedRevision: job.expectedRevision,
+    summary: job.info.summary,
+    author: job.info.author,
+    unlessProtected: job.info.unlessProtected ?? false,
+    nameKey: pageNameKey(job.name),
+  };
+  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
+  const text = storedSearchText(job.info.searchText ?? job.content);
+  return {
+    ...base,
+    deleted: false,
+    etag: revisionEtag(job.content),
+    size: Buffer.byteLength(job.content, 'utf8'),
+    content: Buffer.from(job.content, 'utf8'),
+    body: snippetSource(text),
+    vector: tsvectorLiteral(job.name, text),
+    nameVector: nameVectorLiteral(job.name),
+  };
+}
 
 /**
  * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
