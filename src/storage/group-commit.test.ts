@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GroupCommit, takeBatch } from './group-commit.js';
-import { WriteBatcher } from './postgres/write-batch.js';
 
 interface Job {
   readonly id: number;
@@ -17,7 +16,8 @@ const jobs = (count: number, bytes: (i: number) => number, key: (i: number) => s
   Array.from({ length: count }, (_, i) => ({ id: i, bytes: bytes(i), key: key(i) }));
 const limits = { maxJobs: 64, maxBytes: 1024 * KIB, writerShare: 128 * KIB, bytesOf: (job: Job) => job.bytes, writerOf: (job: Job) => job.writer ?? '' };
 
-const batcherOptions = { maxInFlight: 2, maxBatch: 64, maxBytes: limits.maxBytes, writerShare: limits.writerShare, bytesOf: limits.bytesOf, writerOf: limits.writerOf };
+// PostgreSQL's settings: two batches in flight, a fast lane, unique page names in a batch.
+const batcherOptions = { ...limits, maxInFlight: 2, fastLane: true, keyOf: (job: Job) => job.key };
 
 /** Every batch within the limits, or a single job that alone exceeds the bytes. */
 function assertBounded(batches: readonly Job[][]): void {
@@ -177,18 +177,18 @@ describe('GroupCommit', () => {
   });
 });
 
-describe('WriteBatcher (PostgreSQL)', () => {
+describe('GroupCommit with an asynchronous commit (PostgreSQL)', () => {
   it('starts bounded batches of unique keys in arrival order, one per turn of the loop', async () => {
     const events: string[] = [];
     const batches: Job[][] = [];
-    const batcher = new WriteBatcher<Job, number>(
+    const batcher = new GroupCommit<Job, number>(
       async (batch) => {
         batches.push(batch);
         events.push('batch');
         setImmediate(() => events.push('turn'));
         return batch.map((job) => job.id);
       },
-      { ...batcherOptions, keyOf: (job) => job.key },
+      batcherOptions,
     );
     // Every fifth job writes page "hot": those may never share a batch.
     const queued = jobs(600, (i) => (i % 11 === 0 ? 200 * KIB : 4 * KIB), (i) => (i % 5 === 0 ? 'hot' : `p${i}`));
@@ -207,18 +207,18 @@ describe('WriteBatcher (PostgreSQL)', () => {
   });
 });
 
-describe('WriteBatcher fast lane (PostgreSQL)', () => {
+describe('GroupCommit fast lane (PostgreSQL)', () => {
   it('a writer with nothing in flight gets a batch of its own while the slots are busy; a busy writer never does', async () => {
     const started: Job[][] = [];
     const finish: (() => void)[] = [];
     let held = true;
-    const batcher = new WriteBatcher<Job, number>(
+    const batcher = new GroupCommit<Job, number>(
       (batch) => {
         started.push(batch);
         const results = batch.map((job) => job.id);
         return held ? new Promise((resolve) => finish.push(() => resolve(results))) : Promise.resolve(results);
       },
-      { ...batcherOptions, keyOf: (job) => job.key },
+      batcherOptions,
     );
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     const imported = jobs(60, () => 64 * KIB).map((job) => batcher.submit({ ...job, writer: 'importer' }));

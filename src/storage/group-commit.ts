@@ -84,29 +84,60 @@ export function takeBatch<Entry>(
 
 interface Waiting<Job, Result> {
   readonly job: Job;
-  readonly resolve: (r: Result) => void;
-  readonly reject: (e: unknown) => void;
+  readonly resolve: (result: Result) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface GroupCommitOptions<Job> extends BatchLimits<Job> {
+  /** Batches committing at once (default 1); more overlap one's commit with the next one's work (an asynchronous commit only). */
+  readonly maxInFlight?: number;
+  /**
+   * When every slot is taken (by a bulk importer, typically), one more batch may start, made
+   * only of the writes of writers that have nothing in flight: a person's save then waits
+   * behind no batch of someone else's, and a writer keeping the slots busy never gets it.
+   */
+  readonly fastLane?: boolean;
+  /** Jobs with the same key never share a batch (PostgreSQL's statement wants unique page names). */
+  readonly keyOf?: (job: Job) => string;
 }
 
 /**
  * Group commit: writes that arrive while the store is busy are applied together in one
- * transaction, so one durable commit (one fsync) serves them all. Each write is still its
- * own compare-and-swap with its own result, and no caller hears of success before the
- * commit that holds its write has returned.
+ * transaction, so one durable commit (one fsync, one WAL flush) serves them all. Each write
+ * is still its own compare-and-swap with its own result, and no caller hears of success
+ * before the commit that holds its write has returned.
+ *
+ * `commit` applies a batch atomically and returns one result per job, in order, or throws
+ * (rejects) for all: synchronously on SQLite (the transaction runs on the event loop), or as
+ * a promise on PostgreSQL. The scheduling is the same for both.
  *
  * Fairness: writers take turns in arrival order, a bounded batch at a time (see takeBatch),
- * and the event loop turns between two batches (setImmediate), so reads are answered and a
- * new writer's request is read in between.
+ * and at most one batch starts per turn of the event loop (setImmediate), so reads are
+ * answered and a new writer's request is read in between.
  */
 export class GroupCommit<Job, Result> {
   private queue: Waiting<Job, Result>[] = [];
   private scheduled = false;
+  private inFlight = 0;
+  private fastLaneBusy = false;
+  /** Jobs in flight per writer; kept only for the fast lane. */
+  private readonly busyWriters = new Map<string, number>();
+  private readonly limits: BatchLimits<Waiting<Job, Result>>;
+  private readonly maxInFlight: number;
 
-  /** `commit` applies a batch atomically and returns one result per job, in order. */
   constructor(
-    private readonly commit: (jobs: Job[]) => Result[],
-    private readonly limits: BatchLimits<Job> = { ...DEFAULT_BATCH_LIMITS, bytesOf: () => 0, writerOf: () => '' },
-  ) {}
+    private readonly commit: (jobs: Job[]) => Result[] | Promise<Result[]>,
+    private readonly options: GroupCommitOptions<Job> = { ...DEFAULT_BATCH_LIMITS, bytesOf: () => 0, writerOf: () => '' },
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.limits = {
+      maxJobs: options.maxJobs,
+      maxBytes: options.maxBytes,
+      writerShare: options.writerShare,
+      bytesOf: (entry) => options.bytesOf(entry.job),
+      writerOf: (entry) => options.writerOf(entry.job),
+    };
+  }
 
   submit(job: Job): Promise<Result> {
     return new Promise((resolve, reject) => {
@@ -115,9 +146,9 @@ export class GroupCommit<Job, Result> {
     });
   }
 
-  /** Commits everything queued now, batch after batch, without yielding (shutdown). */
+  /** Commits everything queued now, batch after batch, without yielding (shutdown; a synchronous commit). */
   flush(): void {
-    while (this.queue.length > 0) this.commitNext();
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) this.launch(this.take(), false);
   }
 
   private schedule(): void {
@@ -127,27 +158,72 @@ export class GroupCommit<Job, Result> {
     // lets the loop serve others between two batches.
     setImmediate(() => {
       this.scheduled = false;
-      this.commitNext();
-      if (this.queue.length > 0) this.schedule();
+      this.startNext();
     });
   }
 
-  /** Commits the oldest batch that fits the limits. */
-  private commitNext(): void {
-    const { batch, rest } = takeBatch(this.queue, {
-      ...this.limits,
-      bytesOf: (entry) => this.limits.bytesOf(entry.job),
-      writerOf: (entry) => this.limits.writerOf(entry.job),
-    });
-    this.queue = rest;
-    if (batch.length === 0) return;
-    let results: Result[];
+  /** Starts the next batch if a slot (or the fast lane) is free; the next one waits for the next turn. */
+  private startNext(): void {
+    if (this.queue.length === 0) return;
+    if (this.inFlight < this.maxInFlight) {
+      this.launch(this.take(), false);
+    } else if (this.options.fastLane && !this.fastLaneBusy) {
+      const batch = this.take((job) => !this.busyWriters.has(this.options.writerOf(job)));
+      if (batch.length > 0) this.launch(batch, true);
+    }
+  }
+
+  private launch(batch: Waiting<Job, Result>[], fast: boolean): void {
+    if (fast) this.fastLaneBusy = true;
+    else this.inFlight++;
+    const writers = this.options.fastLane ? batch.map((entry) => this.options.writerOf(entry.job)) : [];
+    for (const writer of writers) this.busyWriters.set(writer, (this.busyWriters.get(writer) ?? 0) + 1);
+    const done = () => {
+      if (fast) this.fastLaneBusy = false;
+      else this.inFlight--;
+      for (const writer of writers) {
+        const left = this.busyWriters.get(writer)! - 1;
+        if (left === 0) this.busyWriters.delete(writer);
+        else this.busyWriters.set(writer, left);
+      }
+      if (this.queue.length > 0) this.schedule();
+    };
+    const answer = (results: Result[]) => batch.forEach((entry, i) => entry.resolve(results[i]!));
+    const fail = (error: unknown) => batch.forEach((entry) => entry.reject(error));
+    let committed: Result[] | Promise<Result[]>;
     try {
-      results = this.commit(batch.map((entry) => entry.job));
+      committed = this.commit(batch.map((entry) => entry.job));
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      fail(error);
+      done();
       return;
     }
-    batch.forEach((entry, i) => entry.resolve(results[i]!));
+    if (Array.isArray(committed)) {
+      answer(committed);
+      done();
+    } else {
+      committed.then(answer, fail).finally(done);
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  /** The next fair batch of the jobs `eligible` allows, one per key; the rest keep their places. */
+  private take(eligible?: (job: Job) => boolean): Waiting<Job, Result>[] {
+    const { keyOf } = this.options;
+    const keys = keyOf && new Set<string>();
+    const admits =
+      eligible === undefined && keys === undefined
+        ? undefined
+        : (entry: Waiting<Job, Result>) => {
+            if (eligible && !eligible(entry.job)) return false;
+            if (!keys) return true;
+            const key = keyOf!(entry.job);
+            if (keys.has(key)) return false;
+            keys.add(key);
+            return true;
+          };
+    const { batch, rest } = takeBatch(this.queue, this.limits, admits);
+    this.queue = rest;
+    return batch;
   }
 }

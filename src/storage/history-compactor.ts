@@ -142,3 +142,11 @@ export class HistoryCompactor {
     return queued.length;
   }
 }
+
+/** A store's compactor: a failed background batch becomes a process warning, and is tried again later. */
+export function storeCompactor(backend: CompactionBackend, options: CompactorOptions = {}): HistoryCompactor {
+  return new HistoryCompactor(backend, {
+    onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
+    ...options,
+  });
+}

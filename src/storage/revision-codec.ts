@@ -66,3 +66,15 @@ export async function decodeRevision(encoding: number, stored: Buffer | string):
     throw new StoreError('corrupt', 'A compressed revision could not be inflated', { cause: error });
   }
 }
+
+/** A revision row's stored text as a store reads it; `content` is null for a deletion. */
+export interface StoredRevision {
+  readonly content: Buffer | string | null;
+  readonly encoding: number;
+}
+
+/** The text of a revision row; undefined when there is no row or it is a deletion. */
+export function storedText(row: StoredRevision | undefined): Promise<string> | undefined {
+  if (row?.content === null || row?.content === undefined) return undefined;
+  return decodeRevision(row.encoding, row.content);
+}

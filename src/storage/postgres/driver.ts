@@ -2,6 +2,7 @@
 // turns PostgresStoreOptions into pool and client settings.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { BatchSettings } from '../page-write.js';
 
 export interface SqlResult<Row> {
   readonly rows: Row[];
@@ -41,7 +42,7 @@ export interface ListenConnection extends Queryable {
   on(event: 'end', listener: () => void): unknown;
 }
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends BatchSettings {
   /** postgres://user@host:port/database; `?options=-c search_path=...` is honoured. */
   readonly url: string;
   /** A schema to keep the tables in: created if missing and put first on every connection's search_path. */
@@ -56,12 +57,6 @@ export interface PostgresStoreOptions {
   readonly applicationName?: string;
   /** Write batches on their way to the database at once (default 2): one's commit overlaps the next one's work. */
   readonly writeBatches?: number;
-  /** Most writes committed by one statement (default 64). */
-  readonly writeBatchSize?: number;
-  /** Most bytes of page text one write statement carries (default 512 KiB; a larger page goes alone). */
-  readonly writeBatchBytes?: number;
-  /** While other writers wait, most bytes of one writer's pages in a statement (default 128 KiB). */
-  readonly writerShare?: number;
   /** The clock that dates revisions, in ms since the epoch (default Date.now). */
   readonly clock?: () => number;
   /** Hears the text of every statement sent through the pool (tests count queries with it); nothing is wrapped without it. */

@@ -2,71 +2,16 @@
 // small pool of its own. Users, sessions and tokens are not cached in the process, so a revoked
 // token, a disabled user or a role change is seen by every process at its next request. The
 // names of protected pages are (protected-names.ts), kept in step by NOTIFY.
-import {
-  type AccountStore,
-  AccountStoreError,
-  type NewUser,
-  type ProtectedPage,
-  type Role,
-  type SessionRecord,
-  type TokenRecord,
-  type User,
-  type UserChange,
-  type UserChangeResult,
-  type UserWithPassword,
-} from '../accounts.js';
+import { type AccountStore, AccountStoreError, type NewUser, type ProtectedPage, type SessionRecord, type TokenRecord, type User, type UserChange, type UserChangeResult, type UserWithPassword } from '../accounts.js';
 import { channelName, type ConnectionPool, createListenConnection, createPool, type PooledConnection, type PostgresStoreOptions } from './driver.js';
+import { accountDecoder, changedUser, JOINED_USER, keepAnAdmin, PROTECTION_COLUMNS, type ProtectionRow, refusingLastAdmin, type SessionRow, TOKEN_COLUMNS, type TokenRow, type JoinedUserRow, USER_COLUMNS, type UserRow as UserRowOf } from '../account-rows.js';
 import { asStoreError, isConnectionLost } from './errors.js';
+import { POSTGRES_VALUES } from './values.js';
 import { ProtectedNames } from './protected-names.js';
 import { migrate } from './schema.js';
 
-// BIGINT columns arrive as strings.
-interface UserRow {
-  id: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  created_ms: string;
-  password_hash: string;
-}
-
-interface TokenRow {
-  id: string;
-  user_id: string;
-  label: string;
-  created_ms: string;
-  used_ms: string | null;
-}
-
-interface JoinedUser {
-  u_id: string;
-  u_name: string;
-  u_role: Role;
-  u_disabled: boolean;
-  u_created_ms: string;
-}
-
-const USER_COLUMNS = 'id, name, role, disabled, created_ms, password_hash';
-const TOKEN_COLUMNS = 'id, user_id, label, created_ms, used_ms';
-const JOINED_USER = 'u.id AS u_id, u.name AS u_name, u.role AS u_role, u.disabled AS u_disabled, u.created_ms AS u_created_ms';
-
-function toUser(row: UserRow): User {
-  return { id: Number(row.id), name: row.name, role: row.role, disabled: row.disabled, createdAt: Number(row.created_ms) };
-}
-
-function joined(row: JoinedUser): User {
-  return { id: Number(row.u_id), name: row.u_name, role: row.u_role, disabled: row.u_disabled, createdAt: Number(row.u_created_ms) };
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return {
-    id: Number(row.id),
-    userId: Number(row.user_id),
-    label: row.label,
-    createdAt: Number(row.created_ms),
-    usedAt: row.used_ms === null ? null : Number(row.used_ms),
-  };
-}
+const ROWS = accountDecoder(POSTGRES_VALUES);
+type UserRow = UserRowOf<string, boolean>;
 
 const SQL = {
   addUser: `INSERT INTO users (name, role, password_hash, created_ms) VALUES ($1, $2, $3, $4)
@@ -93,13 +38,13 @@ const SQL = {
   touchToken: 'UPDATE api_tokens SET used_ms = greatest(coalesce(used_ms, 0), $2) WHERE id = $1',
   removeToken: 'DELETE FROM api_tokens WHERE user_id = $1 AND id = $2',
   removeTokensOf: 'DELETE FROM api_tokens WHERE user_id = $1',
-  protection: 'SELECT name, protected_by, since_ms FROM page_protection WHERE name = $1',
+  protection: `SELECT ${PROTECTION_COLUMNS} FROM page_protection WHERE name = $1`,
   // Each change tells every process's ProtectedNames, from its own transaction ($4, $2: the channel).
   protect: `WITH added AS (INSERT INTO page_protection (name, protected_by, since_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING)
             SELECT pg_notify($4, '+' || $1)`,
   unprotect: `WITH removed AS (DELETE FROM page_protection WHERE name = $1) SELECT pg_notify($2, '-' || $1)`,
   protectedNames: 'SELECT name FROM page_protection',
-  protectedPages: 'SELECT name, protected_by, since_ms FROM page_protection ORDER BY name',
+  protectedPages: `SELECT ${PROTECTION_COLUMNS} FROM page_protection ORDER BY name`,
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -172,37 +117,30 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   /** Runs `change` in a transaction that holds the enabled admins' rows, refusing it when it leaves none. */
-  private async changeKeepingAdmin(change: (connection: PooledConnection) => Promise<UserRow | undefined>, keepAnAdmin: boolean): Promise<UserChangeResult> {
-    try {
-      return await this.transaction(async (connection) => {
-        const before = keepAnAdmin ? (await connection.query(SQL.lockAdmins)).rows.length : 0;
+  private changeKeepingAdmin(change: (connection: PooledConnection) => Promise<UserRow | undefined>, keep: boolean): Promise<UserChangeResult> {
+    return refusingLastAdmin(() =>
+      this.transaction(async (connection) => {
+        const before = keep ? (await connection.query(SQL.lockAdmins)).rows.length : 0;
         const row = await change(connection);
-        if (!row) return { ok: false, reason: 'not-found' } as const;
-        if (keepAnAdmin && before > 0) {
-          const after = (await connection.query(SQL.enabledAdmins)).rows[0] as { n: number };
-          if (after.n === 0) throw new LastAdmin();
-        }
-        return { ok: true, user: toUser(row) } as const;
-      });
-    } catch (error) {
-      if (error instanceof LastAdmin) return { ok: false, reason: 'last-admin' };
-      throw error;
-    }
+        if (row && keep && before > 0) keepAnAdmin(before, ((await connection.query(SQL.enabledAdmins)).rows[0] as { n: number }).n);
+        return changedUser(row, ROWS.toUser);
+      }),
+    );
   }
 
   async addUser(user: NewUser): Promise<User> {
     const { rows } = await this.query<UserRow>('addUser', [user.name, user.role, user.passwordHash, user.now]);
     if (!rows[0]) throw new AccountStoreError('exists', `There is already a user named "${user.name}".`);
-    return toUser(rows[0]);
+    return ROWS.toUser(rows[0]);
   }
 
   async userByName(name: string): Promise<UserWithPassword | undefined> {
     const row = (await this.query<UserRow>('userByName', [name])).rows[0];
-    return row && { ...toUser(row), passwordHash: row.password_hash };
+    return row && ROWS.toUserWithPassword(row);
   }
 
   async users(): Promise<User[]> {
-    return (await this.query<UserRow>('users', [])).rows.map(toUser);
+    return (await this.query<UserRow>('users', [])).rows.map(ROWS.toUser);
   }
 
   async updateUser(name: string, change: UserChange, options: { keepAnAdmin?: boolean } = {}): Promise<UserChangeResult> {
@@ -220,8 +158,8 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async session(digest: string): Promise<{ session: SessionRecord; user: User } | undefined> {
-    const row = (await this.query<JoinedUser & { user_id: string; created_ms: string; seen_ms: string }>('session', [digest])).rows[0];
-    return row && { session: { userId: Number(row.user_id), createdAt: Number(row.created_ms), seenAt: Number(row.seen_ms) }, user: joined(row) };
+    const row = (await this.query<SessionRow<string, boolean>>('session', [digest])).rows[0];
+    return row && ROWS.toSession(row);
   }
 
   async touchSession(digest: string, now: number): Promise<void> {
@@ -241,16 +179,16 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async addToken(token: { userId: number; label: string; digest: string; now: number }): Promise<TokenRecord> {
-    return toToken((await this.query<TokenRow>('addToken', [token.userId, token.label, token.digest, token.now])).rows[0]!);
+    return ROWS.toToken((await this.query<TokenRow<string>>('addToken', [token.userId, token.label, token.digest, token.now])).rows[0]!);
   }
 
   async token(digest: string): Promise<{ token: TokenRecord; user: User } | undefined> {
-    const row = (await this.query<TokenRow & JoinedUser>('token', [digest])).rows[0];
-    return row && { token: toToken(row), user: joined(row) };
+    const row = (await this.query<TokenRow<string> & JoinedUserRow<string, boolean>>('token', [digest])).rows[0];
+    return row && ROWS.toTokenOfUser(row);
   }
 
   async tokensOf(userId: number): Promise<TokenRecord[]> {
-    return (await this.query<TokenRow>('tokensOf', [userId])).rows.map(toToken);
+    return (await this.query<TokenRow<string>>('tokensOf', [userId])).rows.map(ROWS.toToken);
   }
 
   async touchToken(id: number, now: number): Promise<void> {
@@ -270,8 +208,8 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async protection(page: string): Promise<ProtectedPage | undefined> {
-    const row = (await this.query<{ name: string; protected_by: string; since_ms: string }>('protection', [page])).rows[0];
-    return row && { name: row.name, by: row.protected_by, since: Number(row.since_ms) };
+    const row = (await this.query<ProtectionRow<string>>('protection', [page])).rows[0];
+    return row && ROWS.toProtectedPage(row);
   }
 
   async setProtected(page: string, protect: boolean, by: string, now: number): Promise<void> {
@@ -281,8 +219,7 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async protectedPages(): Promise<ProtectedPage[]> {
-    const { rows } = await this.query<{ name: string; protected_by: string; since_ms: string }>('protectedPages', []);
-    return rows.map((row) => ({ name: row.name, by: row.protected_by, since: Number(row.since_ms) }));
+    return (await this.query<ProtectionRow<string>>('protectedPages', [])).rows.map(ROWS.toProtectedPage);
   }
 
   private closing: Promise<void> | undefined;
@@ -295,5 +232,3 @@ export class PostgresAccountStore implements AccountStore {
     return this.closing;
   }
 }
-
-class LastAdmin extends Error {}

@@ -1,72 +1,31 @@
-import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
-import { decodeRevision } from '../revision-codec.js';
-import { revisionEtag } from '../revision-etag.js';
-import type {
-  ChangeEvent,
-  ChangeOptions,
-  HistoryOptions,
-  ListOptions,
-  PageState,
-  PageStore,
-  PageSummary,
-  RevisionInfo,
-  PlainText,
-  SearchHit,
-  WriteInfo,
-  WriteResult,
-  PoolUse,
-  StoreMeasurements,
-} from '../store.js';
+import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
+import { type StoredRevision, storedText } from '../revision-codec.js';
+import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse } from '../store.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
-import { type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
-import { type BatchOutcome, DEFAULT_BATCH_LIMITS, outcomeOf } from '../group-commit.js';
+import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
+import { SqlPageStore } from '../sql-page-store.js';
+import { type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
+import { type ChangeFilter, changeQuerySql } from '../change-query.js';
+import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type PageWrite as Write, pageWriteLimits } from '../page-write.js';
 import { ChangeFeed } from './change-feed.js';
-import {
-  channelName,
-  type ConnectionPool,
-  createListenConnection,
-  createPool,
-  type NamedStatement,
-  type PooledConnection,
-  type PostgresStoreOptions,
-} from './driver.js';
+import { channelName, type ConnectionPool, createListenConnection, createPool, type NamedStatement, type PooledConnection, type PostgresStoreOptions } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
+import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { pageNameKey } from '../page-name-key.js';
-import { BATCH_WRITE_SQL, type BatchWrite, batchParameters, WriteBatcher } from './write-batch.js';
+import { BATCH_WRITE_SQL, batchParameters, batchWriteOf } from './write-batch.js';
+import { KnownStates } from './known-states.js';
 
 export type { PostgresStoreOptions } from './driver.js';
 
-// BIGINT arrives as a string (it may exceed 2^53); ours are ms timestamps and sequences.
-interface PageRow {
-  name: string;
-  revision: number;
-  deleted: boolean;
-  etag: string | null;
-  modified_ms: string;
-  date_shared: boolean;
-  size: number;
-}
-
-interface RevisionRow {
-  seq: string;
-  name: string;
-  revision: number;
-  deleted: boolean;
-  etag: string | null;
-  modified_ms: string;
-  date_shared: boolean;
-  size: number;
-  summary: string;
-  author: string;
-}
-
-const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
-const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
+type PageRow = PageRowOf<string, boolean>;
+type RevisionRow = RevisionRowOf<string, boolean>;
+const ROWS = rowDecoder(POSTGRES_VALUES);
 
 function changeParam(n: number): string {
   return n === 1 ? '$1::bigint' : `$${n}`;
@@ -188,51 +147,8 @@ async function select<Row>(pool: ConnectionPool, name: StatementName, values: re
 
 async function readChange(db: ConnectionPool, sequence: number): Promise<ChangeEvent | undefined> {
   const rows = await select<RevisionRow>(db, 'change', [sequence]);
-  return rows[0] && toChangeEvent(rows[0]);
+  return rows[0] && ROWS.toChangeEvent(rows[0]);
 }
-
-function toState(row: PageRow | undefined, name: string): PageState {
-  if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
-  return {
-    name: row.name,
-    revision: row.revision,
-    exists: !row.deleted,
-    ...(row.etag === null ? {} : { etag: row.etag }),
-    lastModified: Number(row.modified_ms),
-    lastModifiedIsWeak: row.date_shared,
-    size: row.size,
-  };
-}
-
-function toRevisionInfo(row: RevisionRow): RevisionInfo {
-  return {
-    revision: row.revision,
-    etag: row.etag,
-    lastModified: Number(row.modified_ms),
-    lastModifiedIsWeak: row.date_shared,
-    size: row.size,
-    summary: row.summary,
-    author: row.author,
-    deleted: row.deleted,
-  };
-}
-
-function toChangeEvent(row: RevisionRow): ChangeEvent {
-  return {
-    sequence: Number(row.seq),
-    name: row.name,
-    revision: row.revision,
-    etag: row.etag,
-    deleted: row.deleted,
-    summary: row.summary,
-    author: row.author,
-    lastModified: Number(row.modified_ms),
-  };
-}
-
-type Write =
-  | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo }
-  | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo };
 
 const CONFLICT: WriteResult = { ok: false, reason: 'conflict' };
 const PROTECTED: WriteResult = { ok: false, reason: 'protected' };
@@ -246,64 +162,15 @@ function mustTryAgain(error: unknown): boolean {
   return typeof code === 'string' && TRY_AGAIN_SQLSTATES.has(code);
 }
 
-function toBatchWrite(job: Write): BatchWrite {
-  const base = {
-    name: job.name,
-    expectedRevision: job.expectedRevision,
-    summary: job.info.summary,
-    author: job.info.author,
-    guarded: job.info.unlessProtected ?? false,
-    nameKey: pageNameKey(job.name),
-  };
-  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
-  const text = storedSearchText(job.info.searchText ?? job.content);
-  return {
-    ...base,
-    deleted: false,
-    etag: revisionEtag(job.content),
-    size: Buffer.byteLength(job.content, 'utf8'),
-    content: Buffer.from(job.content, 'utf8'),
-    body: snippetSource(text),
-    vector: tsvectorLiteral(job.name, text),
-    nameVector: nameVectorLiteral(job.name),
-  };
-}
-
-const KNOWN_STATES = 10_000;
-
-/** Page states this process last saw, by name; bounded, emptied when full. */
-class KnownStates {
-  private readonly states = new Map<string, PageState>();
-
-  get(name: string): PageState | undefined {
-    return this.states.get(name);
-  }
-
-  remember(state: PageState): void {
-    const held = this.states.get(state.name);
-    if (held && held.revision > state.revision) return; // a read that raced a newer write
-    if (!held && this.states.size >= KNOWN_STATES) this.states.clear();
-    this.states.set(state.name, state);
-  }
-
-  forget(name: string): void {
-    this.states.delete(name);
-  }
-
-  heard(event: ChangeEvent): void {
-    if (this.states.get(event.name)?.revision !== event.revision) this.states.delete(event.name);
-  }
-}
-
 /**
  * The shared store: any number of midair processes on one PostgreSQL database. Writes go in
  * batches of one statement each (write-batch.ts), every write its own compare-and-swap.
  * Reads are never cached, so every process sees every other's writes; the only state kept is
  * the write-path hint of lastKnown.
  */
-export class PostgresPageStore implements PageStore {
+export class PostgresPageStore extends SqlPageStore<string, boolean> implements PageStore {
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly writes: WriteBatcher<Write, BatchOutcome>;
+  private readonly writes: GroupCommit<Write, BatchOutcome>;
   /** Hints for writes only (lastKnown): other processes' commits reach it late, or never. */
   private readonly known = new KnownStates();
   private closing: Promise<void> | undefined;
@@ -317,26 +184,22 @@ export class PostgresPageStore implements PageStore {
     private readonly clock: () => number,
     options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf = {},
   ) {
-    this.writes = new WriteBatcher((jobs) => this.timedCommit(jobs), {
+    super(ROWS);
+    // Batches overlap (one's commit with the next one's work), and a batch never holds one name twice.
+    this.writes = new GroupCommit((jobs) => this.timedCommit(jobs), {
+      ...pageWriteLimits(options),
       maxInFlight: options.writeBatches ?? 2,
-      maxBatch: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
-      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
-      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
-      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
-      writerOf: (job) => job.info.writer ?? job.info.author,
+      fastLane: true,
       keyOf: (job) => job.name,
     });
     // A change from elsewhere makes the hint stale: drop it rather than wait for a conflict.
     feed.subscribe((event) => this.known.heard(event));
-    this.compactor = new HistoryCompactor(postgresCompaction(pool), {
-      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
-      ...options.compaction,
-    });
+    this.compactor = storeCompactor(postgresCompaction(pool), options.compaction);
   }
 
   async head(name: string): Promise<PageState> {
     const rows = await this.read<PageRow>('head', [name]);
-    const state = toState(rows[0], name);
+    const state = ROWS.toState(rows[0], name);
     this.known.remember(state);
     return state;
   }
@@ -352,10 +215,7 @@ export class PostgresPageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    const rows = await this.read<{ content: Buffer | null; encoding: number }>('content', [name, revision]);
-    const row = rows[0];
-    if (row?.content === null || row?.content === undefined) return undefined;
-    return decodeRevision(row.encoding, row.content);
+    return storedText((await this.read<StoredRevision>('content', [name, revision]))[0]);
   }
 
   /** Compresses every revision queued for it now, in the compactor's bounded batches. */
@@ -371,36 +231,24 @@ export class PostgresPageStore implements PageStore {
     return outcomeOf(await this.track(this.writes.submit({ kind: 'delete', name, expectedRevision, info })));
   }
 
-  async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = await this.read<PageRow>('list', [options.after ?? '', options.limit + 1]);
-    const pages = rows.slice(0, options.limit).map((row) => ({
-      name: row.name,
-      revision: row.revision,
-      etag: row.etag!,
-      lastModified: Number(row.modified_ms),
-      size: row.size,
-    }));
-    return { pages, more: rows.length > options.limit };
+  protected listRows(after: string, limit: number): Promise<PageRow[]> {
+    return this.read<PageRow>('list', [after, limit]);
   }
 
-  async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    const before = options.before ?? Number.MAX_SAFE_INTEGER;
-    const rows = await this.read<RevisionRow>('history', [name, before, options.limit]);
-    return rows.map(toRevisionInfo);
+  protected historyRows(name: string, before: number, limit: number): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>('history', [name, before, limit]);
   }
 
-  async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const rows = await this.read<RevisionRow>('revision', [name, revision]);
-    return rows[0] && toRevisionInfo(rows[0]);
+  protected async revisionRow(name: string, revision: number): Promise<RevisionRow | undefined> {
+    return (await this.read<RevisionRow>('revision', [name, revision]))[0];
   }
 
-  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
-    const { filter, values } = changeQuery(options);
-    return (await this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values)).map(toChangeEvent);
+  protected changeRows(filter: ChangeFilter, values: (string | number)[]): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>(`recent_${filter}` as const satisfies `recent_${ChangeFilter}`, values);
   }
 
-  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return (await this.read<RevisionRow>('pageChanges', [name, after, limit])).map(toChangeEvent);
+  protected pageChangeRows(name: string, after: number, limit: number): Promise<RevisionRow[]> {
+    return this.read<RevisionRow>('pageChanges', [name, after, limit]);
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
@@ -461,17 +309,6 @@ export class PostgresPageStore implements PageStore {
     return this.track(select<Row>(this.pool, name, values));
   }
 
-  /**
-   * Commits a batch, trying again when PostgreSQL undid all of it (a deadlock with another
-   * process's batch). Any other failure of a batch of several is retried write by write, so
-   * that a write the database refuses fails alone.
-   */
-  private measurements: StoreMeasurements | undefined;
-
-  observe(measurements: StoreMeasurements): void {
-    this.measurements = measurements;
-  }
-
   poolUse(): PoolUse {
     return { total: this.pool.totalCount ?? 0, idle: this.pool.idleCount ?? 0, waiting: this.pool.waitingCount ?? 0 };
   }
@@ -483,6 +320,11 @@ export class PostgresPageStore implements PageStore {
     return outcomes;
   }
 
+  /**
+   * Commits a batch, trying again when PostgreSQL undid all of it (a deadlock with another
+   * process's batch). Any other failure of a batch of several is retried write by write, so
+   * that a write the database refuses fails alone.
+   */
   private async commit(jobs: Write[]): Promise<BatchOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -497,7 +339,7 @@ export class PostgresPageStore implements PageStore {
   }
 
   private async apply(jobs: Write[]): Promise<BatchOutcome[]> {
-    const parameters = batchParameters(jobs.map(toBatchWrite), this.clock(), this.channel);
+    const parameters = batchParameters(jobs.map(batchWriteOf), this.clock(), this.channel);
     const connection = await checkout(this.pool);
     let rows: RevisionRow[];
     try {
@@ -512,21 +354,21 @@ export class PostgresPageStore implements PageStore {
     const byName = new Map<string, RevisionRow>();
     for (const row of rows) {
       byName.set(row.name, row);
-      this.known.remember(toState(row, row.name));
-      this.feed.committed(toChangeEvent(row));
+      this.known.remember(ROWS.toState(row, row.name));
+      this.feed.committed(ROWS.toChangeEvent(row));
     }
     if (rows.some((row) => row.revision > 1)) this.compactor.nudge();
     // The batch has committed: from here on, nothing may fail the writes it holds.
     return Promise.all(
       jobs.map(async (job): Promise<BatchOutcome> => {
         const row = byName.get(job.name);
-        if (row) return { result: { ok: true, state: toState(row, job.name) } };
+        if (row) return { result: { ok: true, state: ROWS.toState(row, job.name) } };
         this.known.forget(job.name);
         const creation = job.kind === 'put' && job.expectedRevision === 0;
         if (!job.info.unlessProtected && !creation) return { result: CONFLICT };
-        // Rare: a guarded write met a protection, or a creation met a look-alike (the unique
-        // fold key refused it in the batch's transaction; a key's holder is never removed), or
-        // either lost a race.
+        // Rare: a write made unless protected met a protection, or a creation met a look-alike
+        // (the unique fold key refused it in the batch's transaction; a key's holder is never
+        // removed), or either lost a race.
         try {
           if (job.info.unlessProtected && (await select(this.pool, 'isProtected', [job.name])).length > 0) return { result: PROTECTED };
           const holder = creation ? (await select<{ name: string }>(this.pool, 'lookalike', [pageNameKey(job.name), job.name]))[0] : undefined;

@@ -1,7 +1,12 @@
 // Group commit on PostgreSQL: the writes waiting when a batch leaves are applied by ONE
 // statement — one round trip and one commit (one WAL flush) for all of them. Each write is
 // still its own compare-and-swap: a row that lost its race is simply not returned.
-import { takeBatch } from '../group-commit.js';
+import { PAGE_COLUMNS, qualified, REVISION_COLUMNS } from '../columns.js';
+import { pageNameKey } from '../page-name-key.js';
+import type { PageWrite } from '../page-write.js';
+import { revisionEtag } from '../revision-etag.js';
+import { snippetSource } from '../search-snippet.js';
+import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 
 /** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
 export interface BatchWrite {
@@ -21,25 +26,48 @@ export interface BatchWrite {
   /** The name's words alone, as a tsvector literal. */
   readonly nameVector: string | null;
   /** The writer may not edit protected pages (WriteInfo.unlessProtected). */
-  readonly guarded: boolean;
+  readonly unlessProtected: boolean;
   /** The name's fold key (page-name-key.ts), which a creation stores under a unique index. */
   readonly nameKey: string;
 }
 
-const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.date_shared, p.size';
+
+/** A queued write as the batch statement takes it: hashed, encoded and indexed here, before the round trip. */
+export function batchWriteOf(job: PageWrite): BatchWrite {
+  const base = {
+    name: job.name,
+    expectedRevision: job.expectedRevision,
+    summary: job.info.summary,
+    author: job.info.author,
+    unlessProtected: job.info.unlessProtected ?? false,
+    nameKey: pageNameKey(job.name),
+  };
+  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
+  const text = storedSearchText(job.info.searchText ?? job.content);
+  return {
+    ...base,
+    deleted: false,
+    etag: revisionEtag(job.content),
+    size: Buffer.byteLength(job.content, 'utf8'),
+    content: Buffer.from(job.content, 'utf8'),
+    body: snippetSource(text),
+    vector: tsvectorLiteral(job.name, text),
+    nameVector: nameVectorLiteral(job.name),
+  };
+}
 
 /**
  * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
- * - `w`: the writes, less the guarded ones to protected pages; the store tells those apart
- *   from lost races afterwards.
+ * - `w`: the writes, less those to protected pages made unless protected
+ *   (WriteInfo.unlessProtected); the store tells those apart from lost races afterwards.
  * - `created`: expected revision 0 is a creation; the primary key, not a read, decides it,
  *   and the unique fold key ($13, page-name-key.ts) refuses a look-alike of an existing name.
  * - `updated`: the CAS proper. In READ COMMITTED a row a concurrent writer changed is
  *   re-checked against its new version (EvalPlanQual), so a lost race returns no row.
  *   Dates never run backwards within a page, and a revision in its predecessor's second is
- *   marked weak (RFC 9110 §8.8.2.2).
+ *   marked weak: date_shared, the column for lastModifiedIsWeak (RFC 9110 §8.8.2.2).
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
  * - `superseded` queues the revision each update replaced for the history compactor
@@ -54,14 +82,14 @@ const PAGE_COLUMNS = 'p.name, p.revision, p.deleted, p.etag, p.modified_ms, p.da
 export const BATCH_WRITE_SQL = `
 WITH w AS (
   SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[], $14::text[], $15::text[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, guarded, name_key, vector, name_vector)
-  WHERE NOT (u.guarded AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
+    AS u(name, expected, gone, etag, size, summary, author, content, body, unless_protected, name_key, vector, name_vector)
+  WHERE NOT (u.unless_protected AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
   INSERT INTO pages AS p (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
   SELECT w.name, 1, false, w.etag, $10::bigint, false, w.size, w.name_key FROM w WHERE w.expected = 0 AND NOT w.gone
   ON CONFLICT DO NOTHING
-  RETURNING ${PAGE_COLUMNS}
+  RETURNING ${qualified('p', PAGE_COLUMNS)}
 ),
 updated AS (
   UPDATE pages AS p SET revision = p.revision + 1, deleted = w.gone, etag = w.etag, size = w.size,
@@ -69,7 +97,7 @@ updated AS (
     date_shared = (greatest($10::bigint, p.modified_ms) / 1000 = p.modified_ms / 1000)
   FROM w
   WHERE p.name = w.name AND w.expected > 0 AND p.revision = w.expected AND NOT (w.gone AND p.deleted)
-  RETURNING ${PAGE_COLUMNS}
+  RETURNING ${qualified('p', PAGE_COLUMNS)}
 ),
 changed AS (
   SELECT * FROM created UNION ALL SELECT * FROM updated
@@ -79,7 +107,7 @@ recorded AS (
   SELECT c.name, c.revision, c.deleted, c.etag, c.modified_ms, c.date_shared, c.size, w.summary, w.author, w.content
   FROM changed c JOIN w ON w.name = c.name
   ORDER BY c.name
-  RETURNING seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author
+  RETURNING ${REVISION_COLUMNS}
 ),
 superseded AS (
   INSERT INTO pending_compression (seq)
@@ -104,7 +132,7 @@ joined AS (
 together AS (
   SELECT payload, octet_length(payload) < 8000 AS fits FROM joined
 )
-SELECT e.seq, e.name, e.revision, e.deleted, e.etag, e.modified_ms, e.date_shared, e.size, e.summary, e.author,
+SELECT ${qualified('e', REVISION_COLUMNS)},
   (SELECT pg_notify($11, t.payload) FROM together t WHERE t.fits) AS notified,
   CASE WHEN (SELECT t.fits FROM together t) THEN NULL
        ELSE pg_notify($11, CASE WHEN octet_length(e.payload) < 8000 THEN e.payload ELSE e.seq::text END) END AS notified_alone
@@ -124,127 +152,9 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     writes.map((w) => w.body),
     now,
     channel,
-    writes.map((w) => w.guarded),
+    writes.map((w) => w.unlessProtected),
     writes.map((w) => w.nameKey),
     writes.map((w) => w.vector),
     writes.map((w) => w.nameVector),
   ];
-}
-
-interface Waiting<Job, Result> {
-  readonly job: Job;
-  readonly resolve: (result: Result) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-export interface BatcherOptions<Job> {
-  /** Batches on their way to the database at once; more overlap one's flush with the next one's work. */
-  readonly maxInFlight: number;
-  readonly maxBatch: number;
-  /** Most bytes of page text one statement carries (a larger page goes alone). */
-  readonly maxBytes: number;
-  /** While other writers wait, one writer's bytes in a batch (takeBatch). */
-  readonly writerShare: number;
-  readonly bytesOf: (job: Job) => number;
-  /** Who asked (an account or a client address): the unit of fairness. */
-  readonly writerOf: (job: Job) => string;
-  /** Jobs with the same key never share a batch (the statement wants unique page names). */
-  readonly keyOf: (job: Job) => string;
-}
-
-/**
- * Queues jobs and hands them to `run` in batches: writers take turns, oldest first, and each
- * batch is bounded by count and bytes (takeBatch). Preparing a batch (hashing, encoding) is
- * synchronous work, so batches start one per turn of the event loop: requests are read and
- * answered in between. `run` answers every job of its batch, in order, or rejects for all.
- *
- * The fast lane: when every slot is taken (by a bulk importer, typically), one more batch may
- * start, made only of the writes of writers that have nothing in flight. A person's save then
- * waits behind no batch of someone else's; a writer keeping the slots busy never gets it.
- */
-export class WriteBatcher<Job, Result> {
-  private queue: Waiting<Job, Result>[] = [];
-  private inFlight = 0;
-  private fastLaneBusy = false;
-  /** Jobs in flight per writer. */
-  private readonly busyWriters = new Map<string, number>();
-  private scheduled = false;
-
-  constructor(
-    private readonly run: (jobs: Job[]) => Promise<Result[]>,
-    private readonly options: BatcherOptions<Job>,
-  ) {}
-
-  submit(job: Job): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // Every request already read from the sockets joins the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.startNext();
-    });
-  }
-
-  /** Starts the next batch if a slot (or the fast lane) is free; the next one waits for the next turn. */
-  private startNext(): void {
-    if (this.queue.length === 0) return;
-    if (this.inFlight < this.options.maxInFlight) {
-      this.launch(this.take(() => true), false);
-    } else if (!this.fastLaneBusy) {
-      const batch = this.take((job) => !this.busyWriters.has(this.options.writerOf(job)));
-      if (batch.length > 0) this.launch(batch, true);
-    }
-  }
-
-  private launch(batch: Waiting<Job, Result>[], fast: boolean): void {
-    if (fast) this.fastLaneBusy = true;
-    else this.inFlight++;
-    const writers = batch.map((entry) => this.options.writerOf(entry.job));
-    for (const writer of writers) this.busyWriters.set(writer, (this.busyWriters.get(writer) ?? 0) + 1);
-    this.run(batch.map((entry) => entry.job)).then(
-      (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
-      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-    ).finally(() => {
-      if (fast) this.fastLaneBusy = false;
-      else this.inFlight--;
-      for (const writer of writers) {
-        const left = this.busyWriters.get(writer)! - 1;
-        if (left === 0) this.busyWriters.delete(writer);
-        else this.busyWriters.set(writer, left);
-      }
-      if (this.queue.length > 0) this.schedule();
-    });
-    if (this.queue.length > 0) this.schedule();
-  }
-
-  /** The next fair batch of the jobs `eligible` allows, one per key; the rest keep their places. */
-  private take(eligible: (job: Job) => boolean): Waiting<Job, Result>[] {
-    const keys = new Set<string>();
-    const { batch, rest } = takeBatch(
-      this.queue,
-      {
-        maxJobs: this.options.maxBatch,
-        maxBytes: this.options.maxBytes,
-        writerShare: this.options.writerShare,
-        bytesOf: (entry) => this.options.bytesOf(entry.job),
-        writerOf: (entry) => this.options.writerOf(entry.job),
-      },
-      (entry) => {
-        if (!eligible(entry.job)) return false;
-        const key = this.options.keyOf(entry.job);
-        if (keys.has(key)) return false;
-        keys.add(key);
-        return true;
-      },
-    );
-    this.queue = rest;
-    return batch;
-  }
 }

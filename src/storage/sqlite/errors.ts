@@ -6,7 +6,7 @@ const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY|PROTOCOL|
 const CORRUPT = /^SQLITE_(CORRUPT|NOTADB)/;
 
 /** Turns a driver error into the store's error vocabulary; anything else passes through. */
-export function storeErrorOf(error: unknown): unknown {
+export function asStoreError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return error;
   if (UNAVAILABLE.test(code)) return new StoreError('unavailable', `SQLite cannot store right now (${code})`, { cause: error });
@@ -14,11 +14,11 @@ export function storeErrorOf(error: unknown): unknown {
   return error;
 }
 
-/** Runs a database call, translating its errors. */
-export function guarded<T>(call: () => T): T {
+/** Runs a database call, its errors translated by asStoreError. */
+export function withStoreErrors<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
-    throw storeErrorOf(error);
+    throw asStoreError(error);
   }
 }

@@ -3,66 +3,16 @@
 // server runs. Account rows never touch the page tables.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import {
-  type AccountStore,
-  AccountStoreError,
-  type NewUser,
-  type ProtectedPage,
-  type Role,
-  type SessionRecord,
-  type TokenRecord,
-  type User,
-  type UserChange,
-  type UserChangeResult,
-  type UserWithPassword,
-} from '../accounts.js';
-import { guarded } from './errors.js';
+import type Database from 'better-sqlite3';
+import { type AccountStore, AccountStoreError, type NewUser, type ProtectedPage, type SessionRecord, type TokenRecord, type User, type UserChange, type UserChangeResult, type UserWithPassword } from '../accounts.js';
+import { accountDecoder, changedUser, JOINED_USER, keepAnAdmin, PROTECTION_COLUMNS, type ProtectionRow, refusingLastAdmin, type SessionRow, TOKEN_COLUMNS, type TokenRow, type JoinedUserRow, USER_COLUMNS, type UserRow as UserRowOf } from '../account-rows.js';
+import { openDatabase } from './connection.js';
+import { withStoreErrors } from './errors.js';
+import { SQLITE_VALUES } from './values.js';
 import { migrate } from './schema.js';
 
-interface UserRow {
-  id: number;
-  name: string;
-  role: Role;
-  disabled: number;
-  created_ms: number;
-  password_hash: string;
-}
-
-interface TokenRow {
-  id: number;
-  user_id: number;
-  label: string;
-  created_ms: number;
-  used_ms: number | null;
-}
-
-const USER_COLUMNS = 'id, name, role, disabled, created_ms, password_hash';
-const TOKEN_COLUMNS = 'id, user_id, label, created_ms, used_ms';
-
-function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, role: row.role, disabled: row.disabled === 1, createdAt: row.created_ms };
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return { id: row.id, userId: row.user_id, label: row.label, createdAt: row.created_ms, usedAt: row.used_ms };
-}
-
-/** Prefixed user columns, for joins. */
-const joinedUser = (alias: string) =>
-  `${alias}.id AS u_id, ${alias}.name AS u_name, ${alias}.role AS u_role, ${alias}.disabled AS u_disabled, ${alias}.created_ms AS u_created_ms`;
-
-interface JoinedUser {
-  u_id: number;
-  u_name: string;
-  u_role: Role;
-  u_disabled: number;
-  u_created_ms: number;
-}
-
-function joined(row: JoinedUser): User {
-  return { id: row.u_id, name: row.u_name, role: row.u_role, disabled: row.u_disabled === 1, createdAt: row.u_created_ms };
-}
+const ROWS = accountDecoder(SQLITE_VALUES);
+type UserRow = UserRowOf<number, number>;
 
 export class SqliteAccountStore implements AccountStore {
   private readonly db: Database.Database;
@@ -70,12 +20,8 @@ export class SqliteAccountStore implements AccountStore {
 
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    this.db = guarded(() => new Database(file));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 2000');
-    this.db.pragma('foreign_keys = ON');
-    guarded(() => migrate(this.db));
+    this.db = openDatabase(file, { foreignKeys: true });
+    withStoreErrors(() => migrate(this.db));
     const db = this.db;
     this.s = {
       addUser: db.prepare<[string, string, string, number], UserRow>(
@@ -92,66 +38,56 @@ export class SqliteAccountStore implements AccountStore {
       removeUser: db.prepare<[string], UserRow>(`DELETE FROM users WHERE name = ? RETURNING ${USER_COLUMNS}`),
 
       addSession: db.prepare<[string, number, number, number], unknown>('INSERT INTO sessions (digest, user_id, created_ms, seen_ms) VALUES (?, ?, ?, ?)'),
-      session: db.prepare<[string], JoinedUser & { created_ms: number; seen_ms: number; user_id: number }>(
-        `SELECT s.user_id, s.created_ms, s.seen_ms, ${joinedUser('u')} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.digest = ?`,
+      session: db.prepare<[string], SessionRow<number, number>>(
+        `SELECT s.user_id, s.created_ms, s.seen_ms, ${JOINED_USER} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.digest = ?`,
       ),
       touchSession: db.prepare<[number, string], unknown>('UPDATE sessions SET seen_ms = max(seen_ms, ?) WHERE digest = ?'),
       removeSession: db.prepare<[string], unknown>('DELETE FROM sessions WHERE digest = ?'),
       removeSessionsOf: db.prepare<[number], unknown>('DELETE FROM sessions WHERE user_id = ?'),
       pruneSessions: db.prepare<[number, number], unknown>('DELETE FROM sessions WHERE seen_ms < ? OR created_ms < ?'),
 
-      addToken: db.prepare<[number, string, string, number], TokenRow>(
+      addToken: db.prepare<[number, string, string, number], TokenRow<number>>(
         `INSERT INTO api_tokens (user_id, label, digest, created_ms) VALUES (?, ?, ?, ?) RETURNING ${TOKEN_COLUMNS}`,
       ),
-      token: db.prepare<[string], TokenRow & JoinedUser>(
-        `SELECT t.id, t.user_id, t.label, t.created_ms, t.used_ms, ${joinedUser('u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`,
+      token: db.prepare<[string], TokenRow<number> & JoinedUserRow<number, number>>(
+        `SELECT t.id, t.user_id, t.label, t.created_ms, t.used_ms, ${JOINED_USER} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`,
       ),
-      tokensOf: db.prepare<[number], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ? ORDER BY id DESC`),
+      tokensOf: db.prepare<[number], TokenRow<number>>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ? ORDER BY id DESC`),
       touchToken: db.prepare<[number, number], unknown>('UPDATE api_tokens SET used_ms = max(coalesce(used_ms, 0), ?) WHERE id = ?'),
       removeToken: db.prepare<[number, number], unknown>('DELETE FROM api_tokens WHERE user_id = ? AND id = ?'),
       removeTokensOf: db.prepare<[number], unknown>('DELETE FROM api_tokens WHERE user_id = ?'),
 
-      protection: db.prepare<[string], { name: string; protected_by: string; since_ms: number }>(
-        'SELECT name, protected_by, since_ms FROM page_protection WHERE name = ?',
-      ),
+      protection: db.prepare<[string], ProtectionRow<number>>(`SELECT ${PROTECTION_COLUMNS} FROM page_protection WHERE name = ?`),
       protect: db.prepare<[string, string, number], unknown>('INSERT INTO page_protection (name, protected_by, since_ms) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING'),
       unprotect: db.prepare<[string], unknown>('DELETE FROM page_protection WHERE name = ?'),
-      protectedPages: db.prepare<[], { name: string; protected_by: string; since_ms: number }>(
-        'SELECT name, protected_by, since_ms FROM page_protection ORDER BY name',
-      ),
+      protectedPages: db.prepare<[], ProtectionRow<number>>(`SELECT ${PROTECTION_COLUMNS} FROM page_protection ORDER BY name`),
     };
   }
 
   /** Runs `change` in an IMMEDIATE transaction, refusing it when it leaves no enabled admin. */
-  private changeKeepingAdmin(change: () => UserRow | undefined, keepAnAdmin: boolean): UserChangeResult {
+  private changeKeepingAdmin(change: () => UserRow | undefined, keep: boolean): Promise<UserChangeResult> {
     const run = this.db.transaction((): UserChangeResult => {
       const before = this.s.enabledAdmins.get()!;
       const row = change();
-      if (!row) return { ok: false, reason: 'not-found' };
-      if (keepAnAdmin && before > 0 && this.s.enabledAdmins.get()! === 0) throw new LastAdmin();
-      return { ok: true, user: toUser(row) };
+      if (row && keep) keepAnAdmin(before, this.s.enabledAdmins.get()!);
+      return changedUser(row, ROWS.toUser);
     });
-    try {
-      return guarded(() => run.immediate());
-    } catch (error) {
-      if (error instanceof LastAdmin) return { ok: false, reason: 'last-admin' };
-      throw error;
-    }
+    return refusingLastAdmin(() => withStoreErrors(() => run.immediate()));
   }
 
   async addUser(user: NewUser): Promise<User> {
-    const row = guarded(() => this.s.addUser.get(user.name, user.role, user.passwordHash, user.now));
+    const row = withStoreErrors(() => this.s.addUser.get(user.name, user.role, user.passwordHash, user.now));
     if (!row) throw new AccountStoreError('exists', `There is already a user named "${user.name}".`);
-    return toUser(row);
+    return ROWS.toUser(row);
   }
 
   async userByName(name: string): Promise<UserWithPassword | undefined> {
-    const row = guarded(() => this.s.userByName.get(name));
-    return row && { ...toUser(row), passwordHash: row.password_hash };
+    const row = withStoreErrors(() => this.s.userByName.get(name));
+    return row && ROWS.toUserWithPassword(row);
   }
 
   async users(): Promise<User[]> {
-    return guarded(() => this.s.users.all()).map(toUser);
+    return withStoreErrors(() => this.s.users.all()).map(ROWS.toUser);
   }
 
   async updateUser(name: string, change: UserChange, options: { keepAnAdmin?: boolean } = {}): Promise<UserChangeResult> {
@@ -176,75 +112,73 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async addSession(digest: string, userId: number, now: number): Promise<void> {
-    guarded(() => this.s.addSession.run(digest, userId, now, now));
+    withStoreErrors(() => this.s.addSession.run(digest, userId, now, now));
   }
 
   async session(digest: string): Promise<{ session: SessionRecord; user: User } | undefined> {
-    const row = guarded(() => this.s.session.get(digest));
-    return row && { session: { userId: row.user_id, createdAt: row.created_ms, seenAt: row.seen_ms }, user: joined(row) };
+    const row = withStoreErrors(() => this.s.session.get(digest));
+    return row && ROWS.toSession(row);
   }
 
   async touchSession(digest: string, now: number): Promise<void> {
-    guarded(() => this.s.touchSession.run(now, digest));
+    withStoreErrors(() => this.s.touchSession.run(now, digest));
   }
 
   async removeSession(digest: string): Promise<void> {
-    guarded(() => this.s.removeSession.run(digest));
+    withStoreErrors(() => this.s.removeSession.run(digest));
   }
 
   async removeSessionsOf(userId: number): Promise<number> {
-    return guarded(() => this.s.removeSessionsOf.run(userId)).changes;
+    return withStoreErrors(() => this.s.removeSessionsOf.run(userId)).changes;
   }
 
   async pruneSessions(idleBefore: number, createdBefore: number): Promise<number> {
-    return guarded(() => this.s.pruneSessions.run(idleBefore, createdBefore)).changes;
+    return withStoreErrors(() => this.s.pruneSessions.run(idleBefore, createdBefore)).changes;
   }
 
   async addToken(token: { userId: number; label: string; digest: string; now: number }): Promise<TokenRecord> {
-    return toToken(guarded(() => this.s.addToken.get(token.userId, token.label, token.digest, token.now))!);
+    return ROWS.toToken(withStoreErrors(() => this.s.addToken.get(token.userId, token.label, token.digest, token.now))!);
   }
 
   async token(digest: string): Promise<{ token: TokenRecord; user: User } | undefined> {
-    const row = guarded(() => this.s.token.get(digest));
-    return row && { token: toToken(row), user: joined(row) };
+    const row = withStoreErrors(() => this.s.token.get(digest));
+    return row && ROWS.toTokenOfUser(row);
   }
 
   async tokensOf(userId: number): Promise<TokenRecord[]> {
-    return guarded(() => this.s.tokensOf.all(userId)).map(toToken);
+    return withStoreErrors(() => this.s.tokensOf.all(userId)).map(ROWS.toToken);
   }
 
   async touchToken(id: number, now: number): Promise<void> {
-    guarded(() => this.s.touchToken.run(now, id));
+    withStoreErrors(() => this.s.touchToken.run(now, id));
   }
 
   async removeToken(userId: number, id: number): Promise<boolean> {
-    return guarded(() => this.s.removeToken.run(userId, id)).changes > 0;
+    return withStoreErrors(() => this.s.removeToken.run(userId, id)).changes > 0;
   }
 
   async removeTokensOf(userId: number): Promise<number> {
-    return guarded(() => this.s.removeTokensOf.run(userId)).changes;
+    return withStoreErrors(() => this.s.removeTokensOf.run(userId)).changes;
   }
 
   async isProtected(page: string): Promise<boolean> {
-    return guarded(() => this.s.protection.get(page)) !== undefined;
+    return withStoreErrors(() => this.s.protection.get(page)) !== undefined;
   }
 
   async protection(page: string): Promise<ProtectedPage | undefined> {
-    const row = guarded(() => this.s.protection.get(page));
-    return row && { name: row.name, by: row.protected_by, since: row.since_ms };
+    const row = withStoreErrors(() => this.s.protection.get(page));
+    return row && ROWS.toProtectedPage(row);
   }
 
   async setProtected(page: string, protect: boolean, by: string, now: number): Promise<void> {
-    guarded(() => (protect ? this.s.protect.run(page, by, now) : this.s.unprotect.run(page)));
+    withStoreErrors(() => (protect ? this.s.protect.run(page, by, now) : this.s.unprotect.run(page)));
   }
 
   async protectedPages(): Promise<ProtectedPage[]> {
-    return guarded(() => this.s.protectedPages.all()).map((row) => ({ name: row.name, by: row.protected_by, since: row.since_ms }));
+    return withStoreErrors(() => this.s.protectedPages.all()).map(ROWS.toProtectedPage);
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
-
-class LastAdmin extends Error {}

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { type CompactionBackend, type Compaction, type QueuedRevision, withinBytes } from '../history-compactor.js';
 import { REVISION_ENCODING } from '../revision-codec.js';
-import { guarded } from './errors.js';
+import { withStoreErrors } from './errors.js';
 
 // Free pages kept for later writes to reuse; beyond it they are given back to the file
 // system, at most RELEASE_PAGES per batch so that no step holds the loop for long.
@@ -44,7 +44,7 @@ export function sqliteCompaction(db: Database.Database): CompactionBackend {
   });
   return {
     async queued(rows, bytes) {
-      return guarded(() =>
+      return withStoreErrors(() =>
         withinBytes(statements.queued.all(rows), bytes).map(({ seq }): QueuedRevision => {
           const row = statements.text.get(seq);
           const plain = row?.encoding === REVISION_ENCODING.plain && typeof row.content === 'string';
@@ -53,13 +53,13 @@ export function sqliteCompaction(db: Database.Database): CompactionBackend {
       );
     },
     async store(compactions) {
-      guarded(() => store.immediate(compactions));
+      withStoreErrors(() => store.immediate(compactions));
     },
     // SQLite keeps freed pages in the file. A file made with auto_vacuum = INCREMENTAL (every
     // new store) gives them back here, in bounded steps; an older file reuses them for later
     // writes, or shrinks with an offline `PRAGMA auto_vacuum = INCREMENTAL; VACUUM`.
     async afterBatch() {
-      guarded(() => {
+      withStoreErrors(() => {
         if (statements.autoVacuum.get() !== AUTO_VACUUM_INCREMENTAL) return;
         const excess = statements.freePages.get()! - KEEP_FREE_PAGES;
         if (excess > 0) db.pragma(`incremental_vacuum(${Math.min(excess, RELEASE_PAGES)})`);

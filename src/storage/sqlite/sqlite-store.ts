@@ -2,36 +2,28 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { type BatchOutcome, DEFAULT_BATCH_LIMITS, GroupCommit, outcomeOf } from '../group-commit.js';
-import { type CompactorOptions, HistoryCompactor } from '../history-compactor.js';
+import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
+import { type BatchSettings, type PageWrite, pageWriteLimits } from '../page-write.js';
+import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { pageNameKey } from '../page-name-key.js';
-import { decodeRevision, decodeRevisionSync } from '../revision-codec.js';
+import { decodeRevisionSync, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type {
-  ChangeEvent,
-  ChangeOptions,
-  HistoryOptions,
-  ListOptions,
-  PageState,
-  PageStore,
-  PageSummary,
-  RevisionInfo,
-  PlainText,
-  SearchHit,
-  WriteInfo,
-  WriteResult,
-  StoreMeasurements,
-} from '../store.js';
+import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult } from '../store.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
-import { CHANGE_FILTERS, type ChangeFilter, changeQuery, changeQuerySql } from '../change-query.js';
-import { guarded, storeErrorOf } from './errors.js';
+import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
+import { SqlPageStore } from '../sql-page-store.js';
+import { type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
+import { CHANGE_FILTERS, type ChangeFilter, changeQuerySql } from '../change-query.js';
+import { openDatabase } from './connection.js';
+import { withStoreErrors, asStoreError } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
+import { SQLITE_VALUES } from './values.js';
 import { QUEUE_SUPERSEDED_SQL, sqliteCompaction } from './sqlite-compaction.js';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends BatchSettings {
   /** The clock that dates revisions (ms since the epoch); replaceable for tests. */
   readonly clock?: () => number;
   /** How often other processes' commits are looked for while anyone listens for changes (ms). */
@@ -44,12 +36,6 @@ export interface SqliteStoreOptions {
    * and trusts its cache.
    */
   readonly shared?: boolean;
-  /** Most writes committed by one transaction (default 64). */
-  readonly writeBatchSize?: number;
-  /** Most bytes of page text one transaction holds (default 512 KiB; a larger page goes alone). */
-  readonly writeBatchBytes?: number;
-  /** While other writers wait, most bytes of one writer's pages in a transaction (default 128 KiB). */
-  readonly writerShare?: number;
   /** Hears the text of every statement SQLite runs (tests count queries with it). */
   readonly onStatement?: (text: string) => void;
   /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
@@ -58,78 +44,99 @@ export interface SqliteStoreOptions {
   readonly plainText?: PlainText;
 }
 
-interface PageRow {
-  name: string;
-  revision: number;
-  deleted: number;
-  etag: string | null;
-  modified_ms: number;
-  date_shared: number;
-  size: number;
-}
+type PageRow = PageRowOf<number, number>;
+type RevisionRow = RevisionRowOf<number, number>;
+const ROWS = rowDecoder(SQLITE_VALUES);
 
-interface RevisionRow {
-  seq: number;
-  name: string;
-  revision: number;
-  deleted: number;
-  etag: string | null;
-  modified_ms: number;
-  date_shared: number;
-  size: number;
-  summary: string;
-  author: string;
-}
+/** A write and the time it was asked for (the clock is read as it arrives, not as it commits). */
+type WriteJob = PageWrite & { readonly now: number };
 
-type WriteJob =
-  | { kind: 'put'; name: string; content: string; expectedRevision: number; info: WriteInfo; now: number }
-  | { kind: 'delete'; name: string; expectedRevision: number; info: WriteInfo; now: number };
-
-// The new revision's time never runs backwards within a page, and it is marked as sharing
-// its second with the previous revision when it does (the weak-date rule of §8.8.2.2).
+// The new revision's time never runs backwards within a page, and its Last-Modified is weak
+// when it shares its second with the previous revision's (RFC 9110 §8.8.2.2). The column that
+// holds lastModifiedIsWeak is date_shared (rows.ts).
 const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
-const NEXT_DATE_SHARED = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
-
-function toState(row: PageRow | undefined, name: string): PageState {
-  if (!row) return { name, revision: 0, exists: false, lastModified: 0, lastModifiedIsWeak: false, size: 0 };
-  return {
-    name: row.name,
-    revision: row.revision,
-    exists: row.deleted === 0,
-    ...(row.etag === null ? {} : { etag: row.etag }),
-    lastModified: row.modified_ms,
-    lastModifiedIsWeak: row.date_shared === 1,
-    size: row.size,
-  };
-}
-
-function toRevisionInfo(row: RevisionRow): RevisionInfo {
-  return {
-    revision: row.revision,
-    etag: row.etag,
-    lastModified: row.modified_ms,
-    lastModifiedIsWeak: row.date_shared === 1,
-    size: row.size,
-    summary: row.summary,
-    author: row.author,
-    deleted: row.deleted === 1,
-  };
-}
-
-function toChangeEvent(row: RevisionRow): ChangeEvent {
-  return {
-    sequence: row.seq,
-    name: row.name,
-    revision: row.revision,
-    etag: row.etag,
-    deleted: row.deleted === 1,
-    summary: row.summary,
-    author: row.author,
-    lastModified: row.modified_ms,
-  };
-}
+const NEXT_LAST_MODIFIED_IS_WEAK = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
 
 const UNSEARCHED_BATCH = 200;
+
+/** The statements of the page store, prepared once per connection. */
+function pageStatements(db: Database.Database) {
+  return {
+    head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
+    content: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>(
+      'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
+    ),
+    queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
+    // No row when the name, or its fold key (a look-alike: page-name-key.ts), is taken.
+    create: db.prepare<Record<string, unknown>, PageRow>(
+      `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
+       VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size, @key)
+       ON CONFLICT DO NOTHING RETURNING ${PAGE_COLUMNS}`,
+    ),
+    // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
+    lookalike: db.prepare<[{ key: string; name: string }], string>(
+      'SELECT k.name FROM pages k WHERE k.name_key = @key AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = @name)',
+    ).pluck(),
+    replace: db.prepare<Record<string, unknown>, PageRow>(
+      `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_LAST_MODIFIED_IS_WEAK}
+       WHERE name = @name AND revision = @expected RETURNING ${PAGE_COLUMNS}`,
+    ),
+    remove: db.prepare<Record<string, unknown>, PageRow>(
+      `UPDATE pages SET revision = revision + 1, deleted = 1, etag = NULL, size = 0,
+         modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_LAST_MODIFIED_IS_WEAK}
+       WHERE name = @name AND revision = @expected AND deleted = 0 RETURNING ${PAGE_COLUMNS}`,
+    ),
+    record: db.prepare<Record<string, unknown>, RevisionRow>(
+      `INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
+       VALUES (@name, @revision, @deleted, @etag, @modified_ms, @date_shared, @size, @summary, @author, @content)
+       RETURNING ${REVISION_COLUMNS}`,
+    ),
+    // The names travel as one JSON array: one statement, whatever their number.
+    existing: db.prepare<[string], string>(
+      'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
+    ).pluck(),
+    list: db.prepare<[string, number], PageRow>(
+      `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
+    ),
+    history: db.prepare<[string, number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision < ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    revision: db.prepare<[string, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision = ?`,
+    ),
+    sequence: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'"),
+    since: db.prepare<[number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    recent: new Map(
+      CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
+    ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
+    pageChanges: db.prepare<[string, number, number], RevisionRow>(
+      `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
+    ),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
+    ...searchStatements(db),
+  };
+}
+
+/**
+ * The batch transaction: each job runs in its own savepoint (a nested transaction), so one
+ * failing write is rolled back alone; the batch commits once, and only then is anyone answered.
+ */
+function batchTransaction(db: Database.Database, applyOne: (job: WriteJob) => WriteResult) {
+  const one = db.transaction(applyOne);
+  return db.transaction((jobs: WriteJob[]) =>
+    jobs.map((job): BatchOutcome => {
+      try {
+        return { result: one(job) };
+      } catch (error) {
+        return { error: asStoreError(error) };
+      }
+    }),
+  );
+}
 
 /**
  * The search index: search_text keeps the start of each current page's plain text (its
@@ -175,24 +182,16 @@ function searchStatements(db: Database.Database) {
   };
 }
 
-const PAGE_COLUMNS = 'name, revision, deleted, etag, modified_ms, date_shared, size';
-const REVISION_COLUMNS = 'seq, name, revision, deleted, etag, modified_ms, date_shared, size, summary, author';
-
 /**
  * The embedded store: one SQLite file in WAL mode, every commit fsynced before it is
  * acknowledged. Several processes may share the file (each its own instance).
  */
-export class SqlitePageStore implements PageStore {
+export class SqlitePageStore extends SqlPageStore<number, number> implements PageStore {
   private readonly db: Database.Database;
   private readonly writes: GroupCommit<WriteJob, BatchOutcome>;
-  private measurements: StoreMeasurements | undefined;
-
-  observe(measurements: StoreMeasurements): void {
-    this.measurements = measurements;
-  }
-
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
-  private readonly statements;
+  private readonly statements: ReturnType<typeof pageStatements>;
+  private readonly applyBatch: ReturnType<typeof batchTransaction>;
   private readonly clock: () => number;
   private readonly changePollMs: number;
   private readonly cacheEntries: number;
@@ -212,6 +211,7 @@ export class SqlitePageStore implements PageStore {
     readonly file: string,
     options: SqliteStoreOptions = {},
   ) {
+    super(ROWS);
     this.clock = options.clock ?? Date.now;
     this.changePollMs = options.changePollMs ?? 50;
     this.cacheEntries = options.cacheEntries ?? 100_000;
@@ -219,119 +219,42 @@ export class SqlitePageStore implements PageStore {
     mkdirSync(dirname(file), { recursive: true });
     this.releaseLock = this.shared ? () => {} : acquireLock(`${file}.lock`);
     try {
-      this.db = guarded(() => new Database(file, options.onStatement ? { verbose: (text) => options.onStatement!(String(text)) } : {}));
+      this.db = openDatabase(file, options);
     } catch (error) {
       this.releaseLock();
       throw error;
     }
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before it returns, so a 2xx survives kill -9 and power loss.
-    this.db.pragma('synchronous = FULL');
-    // Waiting blocks the event loop, so give up early: the request gets a 503 with Retry-After.
-    this.db.pragma('busy_timeout = 2000');
-    guarded(() => migrate(this.db));
-    const db = this.db;
-    this.statements = {
-      head: db.prepare<[string], PageRow>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE name = ?`),
-      content: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>(
-        'SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?',
-      ),
-      queueSuperseded: db.prepare<[string, number], unknown>(QUEUE_SUPERSEDED_SQL),
-      // No row when the name, or its fold key (a look-alike: page-name-key.ts), is taken.
-      create: db.prepare<Record<string, unknown>, PageRow>(
-        `INSERT INTO pages (name, revision, deleted, etag, modified_ms, date_shared, size, name_key)
-         VALUES (@name, 1, 0, @etag, CAST(@now AS INTEGER), 0, @size, @key)
-         ON CONFLICT DO NOTHING RETURNING ${PAGE_COLUMNS}`,
-      ),
-      // The holder of a fold key, unless the name itself is taken (then it is a plain conflict).
-      lookalike: db.prepare<[{ key: string; name: string }], string>(
-        'SELECT k.name FROM pages k WHERE k.name_key = @key AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.name = @name)',
-      ).pluck(),
-      replace: db.prepare<Record<string, unknown>, PageRow>(
-        `UPDATE pages SET revision = revision + 1, deleted = 0, etag = @etag, size = @size,
-           modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
-         WHERE name = @name AND revision = @expected RETURNING ${PAGE_COLUMNS}`,
-      ),
-      remove: db.prepare<Record<string, unknown>, PageRow>(
-        `UPDATE pages SET revision = revision + 1, deleted = 1, etag = NULL, size = 0,
-           modified_ms = ${NEXT_MODIFIED}, date_shared = ${NEXT_DATE_SHARED}
-         WHERE name = @name AND revision = @expected AND deleted = 0 RETURNING ${PAGE_COLUMNS}`,
-      ),
-      record: db.prepare<Record<string, unknown>, RevisionRow>(
-        `INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
-         VALUES (@name, @revision, @deleted, @etag, @modified_ms, @date_shared, @size, @summary, @author, @content)
-         RETURNING ${REVISION_COLUMNS}`,
-      ),
-      // The names travel as one JSON array: one statement, whatever their number.
-      existing: db.prepare<[string], string>(
-        'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
-      ).pluck(),
-      list: db.prepare<[string, number], PageRow>(
-        `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
-      ),
-      history: db.prepare<[string, number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision < ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      revision: db.prepare<[string, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision = ?`,
-      ),
-      sequence: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'"),
-      since: db.prepare<[number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?`,
-      ),
-      recent: new Map(
-        CHANGE_FILTERS.map((filter) => [filter, db.prepare<(string | number)[], RevisionRow>(changeQuerySql(REVISION_COLUMNS, filter, () => '?'))]),
-      ) as ReadonlyMap<ChangeFilter, Database.Statement<(string | number)[], RevisionRow>>,
-      pageChanges: db.prepare<[string, number, number], RevisionRow>(
-        `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision > ? ORDER BY revision LIMIT ?`,
-      ),
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-      isProtected: db.prepare<[string], number>('SELECT 1 FROM page_protection WHERE name = ?').pluck(),
-      ...searchStatements(db),
-    };
-    // Each job runs in its own savepoint (a nested transaction), so one failing write is
-    // rolled back alone; the batch commits once, and only then is anyone answered.
-    const one = db.transaction((job: WriteJob) => this.applyOne(job));
-    const batch = db.transaction((jobs: WriteJob[]) =>
-      jobs.map((job): BatchOutcome => {
-        try {
-          return { result: one(job) };
-        } catch (error) {
-          return { error: storeErrorOf(error) };
-        }
-      }),
-    );
-    this.writes = new GroupCommit((jobs) => {
-      let committed: BatchOutcome[];
-      try {
-        const started = performance.now();
-        committed = batch.immediate(jobs);
-        this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
-      } catch (error) {
-        this.validators.clear();
-        throw storeErrorOf(error);
-      }
-      for (const outcome of committed) {
-        if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
-      }
-      this.compactor.nudge();
-      // Listeners hear of the commit after it is durable, outside the batch, so a listener
-      // that throws cannot undo or fail anyone's write.
-      queueMicrotask(() => this.drainChanges());
-      return committed;
-    }, {
-      maxJobs: options.writeBatchSize ?? DEFAULT_BATCH_LIMITS.maxJobs,
-      maxBytes: options.writeBatchBytes ?? DEFAULT_BATCH_LIMITS.maxBytes,
-      writerShare: options.writerShare ?? DEFAULT_BATCH_LIMITS.writerShare,
-      bytesOf: (job) => (job.kind === 'put' ? Buffer.byteLength(job.content, 'utf8') : 0),
-      writerOf: (job) => job.info.writer ?? job.info.author,
-    });
+    withStoreErrors(() => migrate(this.db));
+    this.statements = pageStatements(this.db);
+    this.applyBatch = batchTransaction(this.db, (job) => this.applyOne(job));
+    this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => this.commit(jobs), pageWriteLimits(options));
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
-    this.compactor = new HistoryCompactor(sqliteCompaction(db), {
-      onError: (error) => process.emitWarning(`Compacting history failed; trying again later: ${String(error)}`),
-      ...options.compaction,
-    });
-    guarded(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+    this.compactor = storeCompactor(sqliteCompaction(this.db), options.compaction);
+    withStoreErrors(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+  }
+
+  /**
+   * Commits a batch (GroupCommit's commit): one IMMEDIATE transaction, on disk before anyone is
+   * answered. Then the cache learns the new states and the compactor and listeners hear of it.
+   */
+  private commit(jobs: WriteJob[]): BatchOutcome[] {
+    let committed: BatchOutcome[];
+    try {
+      const started = performance.now();
+      committed = this.applyBatch.immediate(jobs);
+      this.measurements?.batchCommitted(jobs.length, (performance.now() - started) / 1000);
+    } catch (error) {
+      this.validators.clear();
+      throw asStoreError(error);
+    }
+    for (const outcome of committed) {
+      if ('result' in outcome && outcome.result.ok) this.remember(outcome.result.state);
+    }
+    this.compactor.nudge();
+    // Listeners hear of the commit after it is durable, outside the batch, so a listener
+    // that throws cannot undo or fail anyone's write.
+    queueMicrotask(() => this.drainChanges());
+    return committed;
   }
 
   private indexSearch(seq: number | bigint, name: string, text: string): void {
@@ -411,7 +334,7 @@ export class SqlitePageStore implements PageStore {
     if (content !== null) this.indexSearch(seq, job.name, job.info.searchText ?? content);
     // The revision this one supersedes is queued for compression, in the same transaction.
     if (job.expectedRevision > 0) s.queueSuperseded.run(job.name, job.expectedRevision);
-    return { ok: true, state: toState(row, job.name) };
+    return { ok: true, state: ROWS.toState(row, job.name) };
   }
 
   /**
@@ -429,7 +352,7 @@ export class SqlitePageStore implements PageStore {
       }
       for (const row of changes) {
         this.emittedSequence = row.seq;
-        const event = toChangeEvent(row);
+        const event = ROWS.toChangeEvent(row);
         for (const listener of this.listeners) {
           try {
             listener(event);
@@ -442,11 +365,11 @@ export class SqlitePageStore implements PageStore {
   }
 
   async head(name: string): Promise<PageState> {
-    return guarded(() => {
+    return withStoreErrors(() => {
       this.checkOtherWriters();
       let state = this.validators.get(name);
       if (state === undefined) {
-        state = toState(this.statements.head.get(name), name);
+        state = ROWS.toState(this.statements.head.get(name), name);
         this.remember(state);
       }
       return state;
@@ -463,7 +386,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async existingPages(names: readonly string[]): Promise<Set<string>> {
-    return guarded(() => {
+    return withStoreErrors(() => {
       this.checkOtherWriters();
       const found = new Set<string>();
       const unknown: string[] = [];
@@ -478,9 +401,7 @@ export class SqlitePageStore implements PageStore {
   }
 
   async content(name: string, revision: number): Promise<string | undefined> {
-    const row = guarded(() => this.statements.content.get(name, revision));
-    if (row?.content === null || row?.content === undefined) return undefined;
-    return decodeRevision(row.encoding, row.content);
+    return storedText(withStoreErrors(() => this.statements.content.get(name, revision)));
   }
 
   /** Compresses every revision queued for it now, in the compactor's bounded batches. */
@@ -496,42 +417,31 @@ export class SqlitePageStore implements PageStore {
     return outcomeOf(await this.writes.submit({ kind: 'delete', name, expectedRevision, info, now: this.clock() }));
   }
 
-  async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    const rows = guarded(() => this.statements.list.all(options.after ?? '', options.limit + 1));
-    const pages = rows.slice(0, options.limit).map((row) => ({
-      name: row.name,
-      revision: row.revision,
-      etag: row.etag!,
-      lastModified: row.modified_ms,
-      size: row.size,
-    }));
-    return { pages, more: rows.length > options.limit };
+  protected listRows(after: string, limit: number): PageRow[] {
+    return withStoreErrors(() => this.statements.list.all(after, limit));
   }
 
-  async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
-    const before = options.before ?? Number.MAX_SAFE_INTEGER;
-    return guarded(() => this.statements.history.all(name, before, options.limit)).map(toRevisionInfo);
+  protected historyRows(name: string, before: number, limit: number): RevisionRow[] {
+    return withStoreErrors(() => this.statements.history.all(name, before, limit));
   }
 
-  async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
-    const row = guarded(() => this.statements.revision.get(name, revision));
-    return row && toRevisionInfo(row);
+  protected revisionRow(name: string, revision: number): RevisionRow | undefined {
+    return withStoreErrors(() => this.statements.revision.get(name, revision));
   }
 
-  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
-    const { filter, values } = changeQuery(options);
-    return guarded(() => this.statements.recent.get(filter)!.all(...values)).map(toChangeEvent);
+  protected changeRows(filter: ChangeFilter, values: (string | number)[]): RevisionRow[] {
+    return withStoreErrors(() => this.statements.recent.get(filter)!.all(...values));
   }
 
-  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
-    return guarded(() => this.statements.pageChanges.all(name, after, limit)).map(toChangeEvent);
+  protected pageChangeRows(name: string, after: number, limit: number): RevisionRow[] {
+    return withStoreErrors(() => this.statements.pageChanges.all(name, after, limit));
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
     const parsed = parseSearchQuery(query);
     if (parsed.parts.length === 0) return [];
     const s = this.statements;
-    return guarded(() => {
+    return withStoreErrors(() => {
       const match = fts5Match(parsed);
       const title = fts5Match(parsed, 'name');
       const rows =

@@ -1,0 +1,53 @@
+// What both SQL stores do alike above their queries, written once: the read methods turn a
+// dialect's rows into what PageStore hands out (rows.ts), and the metrics hook. A dialect
+// extends SqlPageStore and supplies the rows, synchronously (SQLite) or as a promise
+// (PostgreSQL), with its own SQL and transaction handling.
+import { type ChangeFilter, changeQuery } from './change-query.js';
+import { historyBefore, listPage, type PageRow, type RevisionRow, type RowDecoder } from './rows.js';
+import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageSummary, RevisionInfo, StoreMeasurements } from './store.js';
+
+/** Rows as a dialect's driver gives them: at once, or later. */
+export type Rows<Row> = Row | Promise<Row>;
+
+export abstract class SqlPageStore<Big, Flag> {
+  /** Told of each committed write batch (metrics); set by observe(). */
+  protected measurements: StoreMeasurements | undefined;
+
+  protected constructor(private readonly rows: RowDecoder<Big, Flag>) {}
+
+  /** Current pages after `after`, in binary name order; at most `limit`. */
+  protected abstract listRows(after: string, limit: number): Rows<PageRow<Big, Flag>[]>;
+  /** Revisions of `name` below `before`, newest first; at most `limit`. */
+  protected abstract historyRows(name: string, before: number, limit: number): Rows<RevisionRow<Big, Flag>[]>;
+  protected abstract revisionRow(name: string, revision: number): Rows<RevisionRow<Big, Flag> | undefined>;
+  /** recentChanges' statement for `filter`, with its values (change-query.ts). */
+  protected abstract changeRows(filter: ChangeFilter, values: (string | number)[]): Rows<RevisionRow<Big, Flag>[]>;
+  /** Revisions of `name` after `after`, oldest first; at most `limit`. */
+  protected abstract pageChangeRows(name: string, after: number, limit: number): Rows<RevisionRow<Big, Flag>[]>;
+
+  observe(measurements: StoreMeasurements): void {
+    this.measurements = measurements;
+  }
+
+  async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
+    return listPage(await this.listRows(options.after ?? '', options.limit + 1), options.limit, this.rows.toSummary);
+  }
+
+  async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {
+    return (await this.historyRows(name, historyBefore(options.before), options.limit)).map(this.rows.toRevisionInfo);
+  }
+
+  async revision(name: string, revision: number): Promise<RevisionInfo | undefined> {
+    const row = await this.revisionRow(name, revision);
+    return row && this.rows.toRevisionInfo(row);
+  }
+
+  async recentChanges(options: ChangeOptions | number): Promise<ChangeEvent[]> {
+    const { filter, values } = changeQuery(options);
+    return (await this.changeRows(filter, values)).map(this.rows.toChangeEvent);
+  }
+
+  async pageChanges(name: string, after: number, limit: number): Promise<ChangeEvent[]> {
+    return (await this.pageChangeRows(name, after, limit)).map(this.rows.toChangeEvent);
+  }
+}
