@@ -36,6 +36,8 @@ export class HostPolicy {
   private readonly publicNames: ReadonlySet<string>;
   /** No PUBLIC_URL and a non-loopback listen address: people reach it by names we cannot know. */
   readonly acceptsAnyHost: boolean;
+  /** The Host value last accepted: nearly every request repeats it, so it is not parsed again. */
+  private lastAccepted = '';
 
   constructor(readonly settings: HostSettings) {
     this.publicNames = new Set(settings.publicOrigins.map((origin) => hostName(new URL(origin).host)));
@@ -48,9 +50,11 @@ export class HostPolicy {
    * (HTTP/1.0) comes from no browser, so there is nothing to rebind.
    */
   accepts(host: string): boolean {
-    if (this.acceptsAnyHost || host === '') return true;
+    if (this.acceptsAnyHost || host === '' || host === this.lastAccepted) return true;
     const name = hostName(host);
-    return isLoopbackName(name) || this.publicNames.has(name);
+    const ours = isLoopbackName(name) || this.publicNames.has(name);
+    if (ours) this.lastAccepted = host;
+    return ours;
   }
 
   /** What to say at start, when the server cannot tell its own names from another site's. */
