@@ -95,7 +95,32 @@ describe('renderMarkdown: wiki links', () => {
     const html = render('# T\n\n[ext](https://example.org) [int](/wiki/Home)\n\n| a |\n|---|\n| 1 |');
     assert.match(html, /<a href="https:\/\/example.org" rel="nofollow ugc noopener noreferrer">ext<\/a>/);
     assert.match(html, /<a href="\/wiki\/Home">int<\/a>/);
-    assert.match(html, /<h1>T<\/h1>/);
+    assert.match(html, /<h1 id="section-t">T<\/h1>/);
     assert.match(html, /<table>/);
+  });
+});
+
+describe('renderMarkdown: links to headings', () => {
+  const cases: [string, string, string[], RegExp][] = [
+    ['[[Page#Section]] aims at the heading of an existing page', '[[Plan#Next Steps]]', ['Plan'], /<a class="wikilink" href="\/wiki\/Plan#section-next-steps">Plan#Next Steps<\/a>/],
+    ['[[Page#Section|label]] keeps its label', '[[Plan#Owners|who]]', ['Plan'], /href="\/wiki\/Plan#section-owners">who<\/a>/],
+    ['[[#Section]] stays on this page', '[[#Owners]]', [], /<a class="wikilink" href="#section-owners">#Owners<\/a>/],
+    ['a missing page opens its editor, without the heading', '[[Later#Intro]]', [], /class="wikilink missing" href="\/wiki\/Later\/edit"/],
+    ['a trailing "#" is part of the name', '[[C#]]', ['C#'], /href="\/wiki\/C%23">C#<\/a>/],
+    ['"\\#" is a "#" of the name', '[[C\\# tips#Loops]]', ['C# tips'], /href="\/wiki\/C%23%20tips#section-loops">C# tips#Loops<\/a>/],
+  ];
+  for (const [name, source, existing, expected] of cases) it(name, () => assert.match(render(source, existing), expected));
+
+  it('checks existence by the page name alone', () => {
+    assert.deepEqual([...parseMarkdown('[[Plan#A]] [[Plan#B|b]] [[#C]]').wikiLinks], ['Plan']);
+  });
+});
+
+describe('renderMarkdown: table alignment', () => {
+  it('writes classes, never style attributes (the CSP blocks inline styles)', () => {
+    const html = render('| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |');
+    assert.doesNotMatch(html, /style=/);
+    assert.match(html, /<th class="align-left">l<\/th>\n<th class="align-center">c<\/th>\n<th class="align-right">r<\/th>\n<th>n<\/th>/);
+    assert.match(html, /<td class="align-right">3<\/td>/);
   });
 });

@@ -1,7 +1,8 @@
 // Page source to HTML: CommonMark with tables and strikethrough, raw HTML off, only safe
-// URL schemes, and [[wiki links]].
+// URL schemes, [[wiki links]], heading ids and a table of contents.
 import MarkdownIt from 'markdown-it';
-import type { Token } from 'markdown-it';
+import type { RendererRule, Token } from 'markdown-it';
+import { headingAnchors } from './headings.js';
 import { LINK_MARK, type WikiLinkEnv, wikiLinks, wikiLinkTag } from './wiki-links.js';
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
@@ -25,10 +26,27 @@ function isExternal(href: string): boolean {
   return /^(https?:)?\/\//i.test(href);
 }
 
+const ALIGNMENTS = new Set(['left', 'center', 'right']);
+
+/**
+ * A table cell with its column's alignment as a class: markdown-it writes it as a style
+ * attribute, which the Content-Security-Policy (no 'unsafe-inline' styles) makes browsers ignore.
+ */
+const alignedCell: RendererRule = (tokens, idx, _options, _env, self) => {
+  const token = tokens[idx]!;
+  const align = /^text-align:(\w+)$/.exec(String(token.attrGet('style') ?? ''))?.[1];
+  const attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+  if (align !== undefined && ALIGNMENTS.has(align)) attrs.push(['class', `align-${align}`]);
+  return `<${token.tag}${self.renderAttrs({ attrs } as Token)}>`;
+};
+
 function createRenderer() {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
   md.validateLink = isSafeUrl;
   md.use(wikiLinks);
+  md.use(headingAnchors);
+  md.renderer.rules['th_open'] = alignedCell;
+  md.renderer.rules['td_open'] = alignedCell;
   // Links to other sites: no referrer, no ranking credit, no window.opener.
   md.renderer.rules['link_open'] = (tokens, idx, _options, _env, self) => {
     const token = tokens[idx]!;
@@ -70,22 +88,24 @@ export function renderMarkdown(parsed: ParsedMarkdown, existingPages: ReadonlySe
 export interface RenderedParts {
   readonly parts: readonly string[];
   readonly links: readonly string[];
+  /** The heading id each link aims at, '' for the page's top (as long as `links`). */
+  readonly fragments: readonly string[];
 }
 
 /** Renders Markdown before knowing which linked pages exist (the slow part, for a worker). */
 export function renderParts(source: string): RenderedParts {
   const parsed = parseMarkdown(source);
-  const env: WikiLinkEnv = { linkOrder: [] };
+  const env: WikiLinkEnv = { linkOrder: [], linkFragments: [] };
   const markup = md.renderer.render(parsed.tokens, md.options, env);
-  return { parts: markup.split(LINK_MARK), links: env.linkOrder! };
+  return { parts: markup.split(LINK_MARK), links: env.linkOrder!, fragments: env.linkFragments! };
 }
 
 /** The HTML of rendered parts once the existing pages are known: linear in its length. */
 export function joinParts(rendered: RenderedParts, existingPages: ReadonlySet<string>): string {
-  const { parts, links } = rendered;
+  const { parts, links, fragments } = rendered;
   let out = parts[0] ?? '';
   links.forEach((name, i) => {
-    out += wikiLinkTag(name, existingPages.has(name)) + (parts[i + 1] ?? '');
+    out += wikiLinkTag(name, existingPages.has(name), fragments[i]) + (parts[i + 1] ?? '');
   });
   return out;
 }
