@@ -13,6 +13,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/wiki/:name': { ...READ, POST: 'page-write' },
   '/wiki/:name/edit': { GET: 'page-write', HEAD: 'page-write' },
   '/wiki/:name/history': READ,
+  // Feeds are read as the pages they list are; a private wiki's feed reader sends a Bearer token.
+  '/changes.atom': READ,
+  '/wiki/:name/history.atom': READ,
+  // Renders a text in a worker for the editor: as costly as a save's render, so for those who may edit.
+  '/wiki/:name/preview': { POST: 'page-write' },
   '/wiki/:name/diff': READ,
   '/wiki/:name/revisions/:n': READ,
   '/wiki/:name/protection': { ...READ, POST: 'admin' },

@@ -14,6 +14,8 @@ export interface LayoutOptions {
   readonly noindex?: boolean;
   /** Side-by-side and tabular screens (diffs, history, conflicts) get a wider column. */
   readonly wide?: boolean;
+  /** Atom feeds of this page, announced as <link rel="alternate">. */
+  readonly feeds?: readonly { readonly title: string; readonly href: string }[];
 }
 
 export function layout(options: LayoutOptions): Html {
@@ -27,7 +29,7 @@ export function layout(options: LayoutOptions): Html {
 <title>${options.title} · midair</title>
 ${options.noindex ? html`<meta name="robots" content="noindex">\n` : ''}<link rel="stylesheet" href="${table.url('wiki.css')}">
 <link rel="icon" href="${table.url('favicon.svg')}" type="image/svg+xml">
-${scripts.map((file) => html`<script src="${table.url(file)}" defer></script>\n`)}</head>
+${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="application/atom+xml" title="${feed.title}" href="${feed.href}">\n`)}${scripts.map((file) => html`<script src="${table.url(file)}" defer></script>\n`)}</head>
 <body${options.wide ? html` class="wide"` : ''}>
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site">

@@ -13,8 +13,10 @@ import { Pages } from '../pages/index.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerHistoryRoutes } from './routes/history-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
+import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { asPageSearch, type PageSearch } from './search.js';
@@ -64,6 +66,8 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     registerSiteRoutes(wiki, routes);
     registerPageViewRoutes(wiki, routes);
     registerHistoryRoutes(wiki, routes);
+    registerFeedRoutes(wiki, routes);
+    registerPreviewRoutes(wiki, routes);
     const accounts = context.auth?.accounts;
     if (context.auth && accounts) {
       registerAccountRoutes(wiki, { auth: context.auth, resources: context.resources });

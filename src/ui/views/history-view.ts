@@ -1,5 +1,6 @@
 // A page's history (who, when, summary, size) and the diff between two revisions.
 import type { RevisionInfo } from '../../storage/store.js';
+import { feedsOf } from '../feeds.js';
 import { authorName, byteSize, dateTime, signedDelta, wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
 import { layout } from '../layout.js';
@@ -9,6 +10,7 @@ export function historyView(name: string, revisions: readonly RevisionInfo[], si
   const newest = revisions[0]?.revision;
   return layout({
     title: `History of ${name}`,
+    feeds: feedsOf(name),
     noindex: true,
     wide: true,
     body: html`<article class="history">

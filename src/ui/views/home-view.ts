@@ -1,6 +1,7 @@
 // The front page (recent changes across the wiki) and the list of all pages.
 import { type ChangeSelection, changeSelectionQuery } from '../../http/change-selection.js';
 import type { ChangeEvent, PageSummary } from '../../storage/store.js';
+import { feedsOf } from '../feeds.js';
 import { authorName, byteSize, dateTime, wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
 import { layout } from '../layout.js';
@@ -98,6 +99,7 @@ export function homeView({ changes, selection, older }: ChangesPage): Html {
   const olderLink = older !== undefined ? html`<a rel="next" href="${homePath({ ...selection, before: older })}">Older changes →</a>` : '';
   return layout({
     title: 'Recent changes',
+    feeds: feedsOf(),
     body: html`<section class="home">
 <h1>Recent changes</h1>
 ${goToPageForm()}

@@ -1,5 +1,6 @@
 // A page read as HTML: the current revision, an old one, or the note that there is none.
 import type { RevisionInfo } from '../../storage/store.js';
+import { feedsOf } from '../feeds.js';
 import { authorName, dateTime, wikiPath } from '../format.js';
 import { type Html, html, trusted } from '../html.js';
 import { layout } from '../layout.js';
@@ -14,6 +15,7 @@ function editedBy(info: RevisionInfo): Html {
 export function pageView(name: string, info: RevisionInfo, rendered: string): Html {
   return layout({
     title: name,
+    feeds: feedsOf(name),
     body: html`<article class="page">
 ${pageHeader(name, 'read')}
 <p class="meta">Revision ${info.revision} · ${editedBy(info)}</p>
