@@ -93,6 +93,8 @@
       textarea.value = d.draft.content;
       summary.value = d.draft.summary || '';
       if (d.base !== base) useBase(d.base, d.draft.baseRevision);
+      // As if typed: the live preview follows.
+      textarea.dispatchEvent(new Event('input', { bubbles: true }));
       offer.hidden = true;
       textarea.focus();
     });

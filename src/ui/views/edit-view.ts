@@ -1,5 +1,6 @@
 // The editor: a form that works without JavaScript (POST /wiki/{name}) and that the
-// scripts enhance with drafts, a live warning, presence and a fetch PUT with If-Match.
+// scripts enhance with drafts, a live warning, presence, a fetch PUT with If-Match, a live
+// preview beside the text and keyboard shortcuts.
 import { wikiPath } from '../format.js';
 import { type Html, html, preformatted, trusted } from '../html.js';
 import { layout } from '../layout.js';
@@ -45,28 +46,55 @@ export function summaryField(summary: string, id = 'summary'): Html {
   </div>`;
 }
 
+/**
+ * The page as it will look: filled by the server for the form's Preview button, and kept up to
+ * date by preview.js as the text changes (hidden until there is something to show).
+ */
+function previewPane(preview: string | undefined): Html {
+  return html`<section class="preview" id="preview" aria-labelledby="preview-title"${preview === undefined ? html` hidden` : ''}>
+  <h2 id="preview-title">Preview <span class="hint">not saved yet</span> <span class="hint" id="preview-status" role="status" aria-live="polite"></span></h2>
+  <div class="markdown" id="preview-body">${trusted(preview ?? '')}</div>
+</section>`;
+}
+
+const SHORTCUTS: readonly [keys: string, what: string][] = [
+  ['Ctrl+S', 'Save the page'],
+  ['Ctrl+Shift+P or Alt+P', 'Preview now'],
+  ['Ctrl+B', 'Bold: **text**'],
+  ['Ctrl+I', 'Italic: *text*'],
+  ['Ctrl+K', 'Link to a page: [[Page Name]]'],
+  ['?', 'This list (outside text fields)'],
+];
+
+/** The list of shortcuts that "?" opens (shortcuts.js); a modal dialog, so focus stays in it until it closes. */
+function shortcutsDialog(): Html {
+  return html`<dialog class="shortcuts" id="shortcuts" aria-labelledby="shortcuts-title">
+  <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+  <p class="hint">On a Mac, ⌘ Cmd instead of Ctrl.</p>
+  <dl>
+    ${SHORTCUTS.map(([keys, what]) => html`<dt>${keys.split(/( or |\+)/).map((part) => (part === '+' || part === ' or ' ? part : html`<kbd>${part}</kbd>`))}</dt><dd>${what}</dd>
+`)}
+  </dl>
+  <form method="dialog"><button type="submit" class="primary">Close</button></form>
+</dialog>`;
+}
+
 export function editView(model: EditorModel): Html {
   const { name } = model;
   const creating = model.baseEtag === '';
   return layout({
     title: `${creating ? 'Creating' : 'Editing'} ${name}`,
     noindex: true,
-    scripts: SAVE_SCRIPTS,
+    wide: true,
+    scripts: [...SAVE_SCRIPTS, 'preview.js', 'shortcuts.js'],
     body: html`<article class="editor-screen">
 ${pageHeader(name, 'edit', html`<span class="sub">${creating ? 'Creating' : 'Editing'}</span> ${name}`)}
 ${model.restoredFrom === undefined ? '' : html`<p class="notice">This is the text of revision ${model.restoredFrom}. Saving it makes it the current version.</p>`}
 ${model.error ? html`<p class="notice error" role="alert">${model.error}</p>` : ''}
 <div class="notice" id="draft-offer" role="region" aria-label="Unsaved draft" hidden></div>
 ${liveRegions()}
-${
-  model.preview === undefined
-    ? ''
-    : html`<section class="preview" aria-labelledby="preview-title">
-  <h2 id="preview-title">Preview <span class="hint">not saved yet</span></h2>
-  <div class="markdown">${trusted(model.preview)}</div>
-</section>`
-}
-<form class="page-save editor" method="post" action="${wikiPath.page(name)}" ${saveFormData(name, model.baseEtag)}>
+<div class="edit-panes">
+<form class="page-save editor" method="post" action="${wikiPath.page(name)}" ${saveFormData(name, model.baseEtag)} data-preview="${wikiPath.page(name)}/preview">
   <input type="hidden" name="baseEtag" value="${model.baseEtag}">
   ${model.baseRevision === undefined ? '' : html`<input type="hidden" name="baseRevision" value="${model.baseRevision}">`}
   <div class="field">
@@ -78,11 +106,14 @@ ${
     <button class="primary" type="submit" name="intent" value="save">${creating ? 'Create page' : 'Save page'}</button>
     <button type="submit" name="intent" value="preview">Preview</button>
     <a href="${wikiPath.page(name)}">Cancel</a>
-    <span class="keys">Ctrl+S saves</span>
+    <button type="button" class="link keys" data-shortcuts-open aria-haspopup="dialog" hidden>Keyboard shortcuts <kbd>?</kbd></button>
     <a class="hint" href="${wikiPath.page(name)}/protection">Protection</a>
   </div>
   <p class="save-status" data-save-status role="status" aria-live="polite"></p>
 </form>
+${previewPane(model.preview)}
+</div>
+${shortcutsDialog()}
 <details class="help">
   <summary>Formatting help</summary>
   <dl>
