@@ -70,6 +70,17 @@ describe('pathological pages', () => {
     assert.match(revision.text(), /<p>a a a/);
   });
 
+  it('a preview that runs out of time shows the text as its source, as a page view does', async () => {
+    const res = await request(wiki('Brackets/preview'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+      body: `content=${'%5B'.repeat(960_000)}`,
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.text(), /^<p class="notice render-out-of-time">[^<]*shown as its source text/);
+    assert.match(res.text(), /<pre class="page-source">\n\[\[\[\[/);
+  });
+
   it('a revision that ran out of time is remembered: a second viewer gets the source at once', async () => {
     const res = await request(wiki('Brackets'), { headers: { 'accept-language': 'de' } });
     assert.equal(res.status, 200);
