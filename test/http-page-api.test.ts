@@ -234,7 +234,9 @@ describe('page names', () => {
   });
 
   const badNames: [string, string][] = [
-    ['a "/" (as %2F)', 'a%2Fb'],
+    ['an empty segment ("a//b" as a%2F%2Fb)', 'a%2F%2Fb'],
+    ['a trailing "/" (as %2F)', 'a%2F'],
+    ['a reserved subpage name', 'a%2Fedit'],
     ['a control character', 'a%07b'],
     ['a leading space', '%20lead'],
     ['a trailing space', 'trail%20'],

@@ -13,6 +13,7 @@ import { jsonRepresentation } from './json-representation.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
+import { unroutedPath } from './page-paths.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
@@ -103,7 +104,7 @@ export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, g
   app.setNotFoundHandler({ preValidation: guard }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
-    const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
+    const problem = allow ? methodNotAllowed(request.method, allow) : unroutedPath(path);
     return sendProblem(reply, problem, request.url);
   });
 }
