@@ -20,6 +20,7 @@ import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
+import { registerBacklinkRoutes } from './routes/page-backlinks.js';
 import type { Pages } from '../pages/index.js';
 import type { WorkPool } from '../work/pool.js';
 import { type EditorIdentity, registerPageEventRoutes } from './routes/page-events.js';
@@ -81,6 +82,9 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     },
   });
 
+  // RFC 4918 §9.9: pages move (routes/page-moves.ts); known before any route, so every other resource answers it 405.
+  app.addHttpMethod('MOVE');
+
   // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
   installRequestIntake(app.server);
 
@@ -128,6 +132,7 @@ export async function registerApi(app: FastifyInstance, context: ApiContext): Pr
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
+  registerBacklinkRoutes(app, context);
   registerChangeRoutes(app, context);
   registerProbes(app, context.store);
   registerPageEventRoutes(app, {
