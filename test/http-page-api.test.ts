@@ -317,11 +317,11 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     for (const method of ['POST', 'PATCH', 'PROPFIND', 'PURGE']) {
       const res = await request(url, { method });
       assertProblem(res, 405, 'method-not-allowed');
-      assert.equal(res.headers.allow, 'GET, HEAD, PUT, DELETE, OPTIONS');
+      assert.equal(res.headers.allow, 'GET, HEAD, PUT, DELETE, MOVE, OPTIONS');
     }
     const options = await request(url, { method: 'OPTIONS' });
     assert.equal(options.status, 204);
-    assert.equal(options.headers.allow, 'GET, HEAD, PUT, DELETE, OPTIONS');
+    assert.equal(options.headers.allow, 'GET, HEAD, PUT, DELETE, MOVE, OPTIONS');
   });
 
   test('an unknown path is 404 problem+json', async () => {
