@@ -6,6 +6,7 @@ import { ServerMetrics } from './http/metrics.js';
 import { metricsUrl, serveMetrics } from './metrics-server.js';
 import { openAccountStore, openStore } from './storage/index.js';
 import { searchText } from './pages/plain-text.js';
+import { pageLinks } from './pages/page-links.js';
 
 export interface Serving {
   readonly address: string;
@@ -15,7 +16,7 @@ export interface Serving {
 
 /** `shared`: other processes use the same store (a worker of --workers). */
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
-  const store = await openStore({ ...config, shared, plainText: searchText });
+  const store = await openStore({ ...config, shared, plainText: searchText, linkTargets: pageLinks });
   const accounts = await openAccountStore(config);
   const metrics = config.metricsPort === undefined ? undefined : new ServerMetrics();
   if (metrics) {

@@ -30,6 +30,7 @@ test('the OpenAPI 3.1 description lists every API route and method', async () =>
     '/api/pages/{name}/revisions': ['get'],
     '/api/pages/{name}/revisions/{n}': ['get'],
     '/api/pages/{name}/events': ['get'],
+    '/api/pages/{name}/backlinks': ['get'],
     '/api/changes': ['get'],
   };
   for (const [path, methods] of Object.entries(expected)) {
@@ -40,6 +41,10 @@ test('the OpenAPI 3.1 description lists every API route and method', async () =>
   for (const status of ['200', '201', '412', '428']) assert.ok(put.responses[status], `PUT documents ${status}`);
   const problem = JSON.stringify(put.responses['412']);
   assert.match(problem, /"merge"/, 'the 412 documents the merge proposal');
+  // OpenAPI has no MOVE operation: the description tells of it, and of the %2F in subpage names.
+  const description = (doc as unknown as { info: { description: string } }).info.description;
+  assert.match(description, /MOVE \/api\/pages\/\{name\}/);
+  assert.match(description, /%2F/);
 });
 
 test('docs/API.md shows a curl example of every precondition case', () => {

@@ -234,7 +234,9 @@ describe('page names', () => {
   });
 
   const badNames: [string, string][] = [
-    ['a "/" (as %2F)', 'a%2Fb'],
+    ['an empty segment ("a//b" as a%2F%2Fb)', 'a%2F%2Fb'],
+    ['a trailing "/" (as %2F)', 'a%2F'],
+    ['a reserved subpage name', 'a%2Fedit'],
     ['a control character', 'a%07b'],
     ['a leading space', '%20lead'],
     ['a trailing space', 'trail%20'],
@@ -315,11 +317,11 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     for (const method of ['POST', 'PATCH', 'PROPFIND', 'PURGE']) {
       const res = await request(url, { method });
       assertProblem(res, 405, 'method-not-allowed');
-      assert.equal(res.headers.allow, 'GET, HEAD, PUT, DELETE, OPTIONS');
+      assert.equal(res.headers.allow, 'GET, HEAD, PUT, DELETE, MOVE, OPTIONS');
     }
     const options = await request(url, { method: 'OPTIONS' });
     assert.equal(options.status, 204);
-    assert.equal(options.headers.allow, 'GET, HEAD, PUT, DELETE, OPTIONS');
+    assert.equal(options.headers.allow, 'GET, HEAD, PUT, DELETE, MOVE, OPTIONS');
   });
 
   test('an unknown path is 404 problem+json', async () => {

@@ -111,7 +111,7 @@ describe('the front page', () => {
   for (const [query, why] of [
     ['?before=0', 'a cursor below 1'],
     ['?before=abc', 'a cursor that is not a number'],
-    ['?page=a%2Fb', 'a page name with "/"'],
+    ['?page=a%2F', 'a page name ending in "/"'],
     ['?author=', 'an empty author'],
     ['?before=99999999999999999999', 'a cursor past 2^53'],
   ] as const) {

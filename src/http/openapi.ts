@@ -42,7 +42,11 @@ export function swaggerOptions(): SwaggerOptions {
         version: '1',
         license: { name: 'MIT', identifier: 'MIT' },
         description:
-          'A wiki and document server in which no edit is lost to a mid-air collision. Every write carries a precondition (RFC 9110 §13); errors are RFC 9457 problem details. Page bodies are text/markdown: a generated client must send them as text, not JSON (docs/API.md, "Generated clients").',
+          'A wiki and document server in which no edit is lost to a mid-air collision. Every write carries a precondition (RFC 9110 §13); errors are RFC 9457 problem details. Page bodies are text/markdown: a generated client must send them as text, not JSON (docs/API.md, "Generated clients"). ' +
+          'A page name is one path segment: "/" in a subpage\'s name is sent as %2F (/api/pages/Team%2FOnboarding). ' +
+          'Pages are renamed with MOVE /api/pages/{name} (RFC 4918 §9.9), which OpenAPI cannot describe as an operation: send Destination: /api/pages/{new} and If-Match (428 without it); ' +
+          '201 with Location when moved, 412 when stale or when a page exists at the destination (a move never replaces one, even with Overwrite: T), ?subpages=true to take the subpages along. ' +
+          'The old name then answers GET and HEAD with 308 and Location (docs/API.md, "Moving a page").',
       },
       // Relative: the document describes the server that serves it, whatever its public address.
       servers: [{ url: '/', description: 'The server this document came from' }],

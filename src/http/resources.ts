@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, RouteShorthandOptions } from 'fastify';
 import { HttpProblem } from './errors.js';
 
-type Method = 'GET' | 'HEAD' | 'PUT' | 'DELETE' | 'POST' | 'PATCH';
+type Method = 'GET' | 'HEAD' | 'PUT' | 'DELETE' | 'POST' | 'PATCH' | 'MOVE';
 // Route handlers declare their own params and querystring types, which the schemas guarantee.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 // A handler that answers synchronously returns undefined (Fastify then sends nothing more).

@@ -3,7 +3,7 @@ import { PROBLEMS } from './errors.js';
 
 export const nameParams = {
   type: 'object',
-  properties: { name: { type: 'string', description: 'Page name: 1–255 characters, percent-encoded UTF-8, no "/"' } },
+  properties: { name: { type: 'string', description: 'Page name: 1–255 characters, percent-encoded UTF-8, one path segment: "/" (a subpage) is sent as %2F' } },
   required: ['name'],
 } as const;
 

@@ -13,12 +13,14 @@ import { jsonRepresentation } from './json-representation.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
+import { unroutedPath } from './page-paths.js';
 import { sendRepresentation } from './representation.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
+import { registerBacklinkRoutes } from './routes/page-backlinks.js';
 import type { Pages } from '../pages/index.js';
 import type { WorkPool } from '../work/pool.js';
 import { type EditorIdentity, registerPageEventRoutes } from './routes/page-events.js';
@@ -80,6 +82,9 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     },
   });
 
+  // RFC 4918 §9.9: pages move (routes/page-moves.ts); known before any route, so every other resource answers it 405.
+  app.addHttpMethod('MOVE');
+
   // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
   installRequestIntake(app.server);
 
@@ -103,7 +108,7 @@ export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, g
   app.setNotFoundHandler({ preValidation: guard }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
-    const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
+    const problem = allow ? methodNotAllowed(request.method, allow) : unroutedPath(path);
     return sendProblem(reply, problem, request.url);
   });
 }
@@ -127,6 +132,7 @@ export async function registerApi(app: FastifyInstance, context: ApiContext): Pr
   registerPageListRoutes(app, context);
   registerPageRoutes(app, context);
   registerRevisionRoutes(app, context);
+  registerBacklinkRoutes(app, context);
   registerChangeRoutes(app, context);
   registerProbes(app, context.store);
   registerPageEventRoutes(app, {

@@ -11,7 +11,7 @@ export type WritePrecondition =
   /** The page must be the revision with this strong tag (any of its variants' tags). */
   | { readonly kind: 'replace'; readonly etag: string }
   /** The request's own condition fields, decided by the engine. */
-  | { readonly kind: 'request'; readonly method: 'PUT' | 'DELETE'; readonly headers: Readonly<Record<string, HeaderValue>> };
+  | { readonly kind: 'request'; readonly method: 'PUT' | 'DELETE' | 'MOVE'; readonly headers: Readonly<Record<string, HeaderValue>> };
 
 /** Why a write was not applied under its precondition. */
 export type Refusal =

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
 import type { AccountStore } from './accounts.js';
-import type { PageStore, PlainText } from './store.js';
+import type { LinkTargets, PageStore, PlainText } from './store.js';
 
 export interface StoreConfig {
   /** Folder of the embedded SQLite file. */
@@ -16,6 +16,8 @@ export interface StoreConfig {
   readonly dbStatementTimeout?: number;
   /** How pages written before the search index kept plain text get theirs, once, at open. */
   readonly plainText?: PlainText;
+  /** How pages written before the links table get their links, once, at open. */
+  readonly linkTargets?: LinkTargets;
 }
 
 /** Picks the backend from the configuration. */
@@ -28,9 +30,14 @@ export async function openStore(config: StoreConfig): Promise<PageStore> {
       ...(config.dbPoolSize === undefined ? {} : { poolSize: config.dbPoolSize }),
       ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
       ...(config.plainText === undefined ? {} : { plainText: config.plainText }),
+      ...(config.linkTargets === undefined ? {} : { linkTargets: config.linkTargets }),
     });
   }
-  return new SqlitePageStore(sqliteFile(config), { shared: config.shared ?? false, ...(config.plainText === undefined ? {} : { plainText: config.plainText }) });
+  return new SqlitePageStore(sqliteFile(config), {
+    shared: config.shared ?? false,
+    ...(config.plainText === undefined ? {} : { plainText: config.plainText }),
+    ...(config.linkTargets === undefined ? {} : { linkTargets: config.linkTargets }),
+  });
 }
 
 /**

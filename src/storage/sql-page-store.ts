@@ -3,8 +3,10 @@
 // extends SqlPageStore and supplies the rows, synchronously (SQLite) or as a promise
 // (PostgreSQL), with its own SQL and transaction handling.
 import { type ChangeFilter, changeQuery } from './change-query.js';
+import type { BacklinkRow } from './link-queries.js';
+import { nameRange, type NameRange } from './name-range.js';
 import { historyBefore, listPage, type PageRow, type RevisionRow, type RowDecoder } from './rows.js';
-import type { ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageSummary, RevisionInfo, StoreMeasurements } from './store.js';
+import type { Backlink, ChangeEvent, ChangeOptions, HistoryOptions, ListOptions, PageSummary, RevisionInfo, StoreMeasurements } from './store.js';
 
 /** Rows as a dialect's driver gives them: at once, or later. */
 export type Rows<Row> = Row | Promise<Row>;
@@ -15,8 +17,11 @@ export abstract class SqlPageStore<Big, Flag> {
 
   protected constructor(private readonly rows: RowDecoder<Big, Flag>) {}
 
-  /** Current pages after `after`, in binary name order; at most `limit`. */
-  protected abstract listRows(after: string, limit: number): Rows<PageRow<Big, Flag>[]>;
+  /** Current pages after `after` within `range`, in binary name order; at most `limit`. */
+  protected abstract listRows(after: string, limit: number, range: NameRange): Rows<PageRow<Big, Flag>[]>;
+  /** link-queries.ts backlinksSql with its values. */
+  protected abstract backlinkRows(name: string, after: string, limit: number): Rows<BacklinkRow[]>;
+  protected abstract redirectRow(name: string): Rows<{ target: string } | undefined>;
   /** Revisions of `name` below `before`, newest first; at most `limit`. */
   protected abstract historyRows(name: string, before: number, limit: number): Rows<RevisionRow<Big, Flag>[]>;
   protected abstract revisionRow(name: string, revision: number): Rows<RevisionRow<Big, Flag> | undefined>;
@@ -30,7 +35,17 @@ export abstract class SqlPageStore<Big, Flag> {
   }
 
   async list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }> {
-    return listPage(await this.listRows(options.after ?? '', options.limit + 1), options.limit, this.rows.toSummary);
+    const range = nameRange(options.prefix, options.children);
+    return listPage(await this.listRows(options.after ?? '', options.limit + 1, range), options.limit, this.rows.toSummary);
+  }
+
+  async backlinks(name: string, options: { readonly limit: number; readonly after?: string }): Promise<Backlink[]> {
+    const rows = await this.backlinkRows(name, options.after ?? '', options.limit);
+    return rows.map((row) => (row.via === null ? { name: row.name } : { name: row.name, via: row.via }));
+  }
+
+  async redirect(name: string): Promise<string | undefined> {
+    return (await this.redirectRow(name))?.target;
   }
 
   async history(name: string, options: HistoryOptions): Promise<RevisionInfo[]> {

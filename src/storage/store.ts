@@ -52,6 +52,11 @@ export interface WriteInfo {
    */
   readonly searchText?: string;
   /**
+   * The pages this revision links to (src/pages/page-links.ts), which replace the page's rows of
+   * the links table in the write's transaction; none when absent.
+   */
+  readonly links?: readonly string[];
+  /**
    * Who asks, for fair scheduling only (an account, or a client address): writes queue per
    * writer and writers take turns, so one bulk importer cannot delay another person's save.
    * Unset: the author.
@@ -75,10 +80,36 @@ export type WriteResult =
    */
   | { readonly ok: false; readonly reason: 'lookalike'; readonly existing: string };
 
+/** A page that links to another: `via` is the redirect its link goes through (a page moved since). */
+export interface Backlink {
+  readonly name: string;
+  readonly via?: string;
+}
+
+/** What a move writes: as a write, and whether the page's subpages (`From/…`) go along. */
+export interface MoveInfo extends WriteInfo {
+  readonly withSubpages: boolean;
+}
+
+/**
+ * A move either commits (`moved`: each name and the state of its page at the new name, the
+ * page itself first) or is refused: the source moved on or is gone ('conflict'), a page or a
+ * deleted page's history is at a destination ('destination-exists'), a destination looks like
+ * another page's name ('lookalike'), or a name involved is protected ('protected').
+ */
+export type MoveResult =
+  | { readonly ok: true; readonly state: PageState; readonly moved: readonly { readonly from: string; readonly to: string }[] }
+  | { readonly ok: false; readonly reason: 'conflict' | 'protected' }
+  | { readonly ok: false; readonly reason: 'destination-exists' | 'lookalike'; readonly existing: string };
+
 export interface ListOptions {
   readonly limit: number;
   /** Names strictly after this one, in binary (code point) order. */
   readonly after?: string;
+  /** Only names that start with this (`Team/`: the subpages of Team), read as one index range. */
+  readonly prefix?: string;
+  /** With `prefix`: only names with no further "/" after it (a page's direct subpages). */
+  readonly children?: boolean;
 }
 
 export interface HistoryOptions {
@@ -121,6 +152,12 @@ export interface ChangeEvent {
  */
 export type PlainText = (content: string) => string;
 
+/**
+ * The pages a revision's text links to (src/pages/page-links.ts): for pages stored before the
+ * links table, whose links a store reads once, when it opens.
+ */
+export type LinkTargets = (content: string) => readonly string[];
+
 /** Matched words in a search snippet are wrapped in these two control characters. */
 export const SNIPPET_MARK_OPEN = '\u0002';
 export const SNIPPET_MARK_CLOSE = '\u0003';
@@ -158,6 +195,21 @@ export interface PageStore {
   put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult>;
   /** Deletes the page iff it exists and its latest revision is still `expectedRevision`. */
   delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult>;
+  /**
+   * Moves the page `from` to the unused name `to` iff its latest revision is still
+   * `expectedRevision`, in one transaction: its history goes along (revisions keep their numbers,
+   * bytes and tags) and gets a new revision at `to` (same content), its links go along, `from`
+   * becomes a redirect to `to` (redirects to `from` follow, chains collapse), and with
+   * `withSubpages` every `from/…` page moves to `to/…` the same way, all or nothing.
+   */
+  move(from: string, to: string, expectedRevision: number, info: MoveInfo): Promise<MoveResult>;
+  /** Where `name` redirects (a page moved away from it); undefined when it is no redirect. */
+  redirect(name: string): Promise<string | undefined>;
+  /**
+   * The pages that link to `name`, directly or through a redirect to it, in name order after
+   * `after`; at most `limit`. Read from the links table, never by scanning pages.
+   */
+  backlinks(name: string, options: { readonly limit: number; readonly after?: string }): Promise<Backlink[]>;
   list(options: ListOptions): Promise<{ pages: PageSummary[]; more: boolean }>;
   history(name: string, options: HistoryOptions): Promise<RevisionInfo[]>;
   revision(name: string, revision: number): Promise<RevisionInfo | undefined>;

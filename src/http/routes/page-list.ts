@@ -7,7 +7,14 @@ import { sendRepresentation } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, problemResponses } from '../schemas.js';
 
-type ListRequest = FastifyRequest<{ Querystring: { limit: number; cursor?: string } }>;
+type ListRequest = FastifyRequest<{ Querystring: { limit: number; cursor?: string; prefix?: string; children?: boolean } }>;
+
+const LIST_QUERY = {
+  limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  cursor: { type: 'string', description: 'The `next` value of the previous response' },
+  prefix: { type: 'string', maxLength: 1024, description: 'Only names starting with this: `Team/` lists the subpages of Team (at every depth)' },
+  children: { type: 'boolean', description: 'Only the direct children: no further "/" after `prefix` (no prefix: the top-level pages)' },
+} as const;
 
 // The cursor is the last name of the previous page of results, opaque to clients.
 function encodeCursor(name: string): string {
@@ -22,11 +29,13 @@ function decodeCursor(cursor: string): string {
 
 export function registerPageListRoutes(app: FastifyInstance, { store, resources }: { store: PageStore; resources: ResourceTable }): void {
   async function listPages(request: ListRequest, reply: FastifyReply) {
-    const { limit, cursor } = request.query;
+    const { limit, cursor, prefix, children } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const { pages, more } = await store.list({ limit, ...(after === undefined ? {} : { after }) });
+    const scope = { ...(prefix === undefined ? {} : { prefix }), ...(children === undefined ? {} : { children }) };
+    const { pages, more } = await store.list({ limit, ...(after === undefined ? {} : { after }), ...scope });
     const next = more && pages.length > 0 ? encodeCursor(pages[pages.length - 1]!.name) : null;
-    if (next) reply.header('link', `</api/pages?limit=${limit}&cursor=${next}>; rel="next"`);
+    const scoped = `${prefix === undefined ? '' : `&prefix=${encodeURIComponent(prefix)}`}${children === undefined ? '' : `&children=${children}`}`;
+    if (next) reply.header('link', `</api/pages?limit=${limit}${scoped}&cursor=${next}>; rel="next"`);
     const body = {
       pages: pages.map((p) => ({ name: p.name, etag: p.etag, revision: p.revision, lastModified: isoDate(p.lastModified), size: p.size })),
       next,
@@ -39,14 +48,11 @@ export function registerPageListRoutes(app: FastifyInstance, { store, resources 
       options: {
         schema: {
           tags: ['pages'],
-          summary: 'List current pages in name order (paginated, with its own ETag)',
+          summary: 'List current pages in name order (paginated, with its own ETag); `prefix` and `children` list a page\'s subpages',
           operationId: 'listPages',
           querystring: {
             type: 'object',
-            properties: {
-              limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-              cursor: { type: 'string', description: 'The `next` value of the previous response' },
-            },
+            properties: LIST_QUERY,
             additionalProperties: false,
           },
           documentedHeaders: conditionalHeaders,
@@ -78,6 +84,6 @@ export function registerPageListRoutes(app: FastifyInstance, { store, resources 
       },
       handler: listPages,
     },
-    HEAD: { options: { schema: { hide: true, querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, cursor: { type: 'string' } } } } }, handler: listPages },
+    HEAD: { options: { schema: { hide: true, querystring: { type: 'object', properties: LIST_QUERY } } }, handler: listPages },
   });
 }

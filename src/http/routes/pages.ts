@@ -12,6 +12,8 @@ import { encodePageName, parsePageName } from '../../pages/page-name.js';
 import { sendRepresentation } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, nameParams, problemResponses } from '../schemas.js';
+import { moveMethod } from './page-moves.js';
+import { missingPage } from './page-redirects.js';
 
 export interface PageRouteContext {
   readonly store: PageStore;
@@ -94,8 +96,8 @@ export function registerPageRoutes(app: FastifyInstance, context: PageRouteConte
   }
 
   function representPage(request: NameRequest, reply: FastifyReply, name: string, state: PageState): Promise<unknown> | undefined {
-    // §13.2.1: a missing page is 404 whatever the preconditions say (never 304 or 412).
-    if (!state.exists) throw new HttpProblem('page-not-found', `There is no page named "${name}".`);
+    // §13.2.1: a missing page is 404 (or 308 where it moved) whatever the preconditions say (never 304 or 412).
+    if (!state.exists) return missingPage(store, name, reply);
     return sendRepresentation(request, reply, {
       etag: state.etag!,
       lastModified: state.lastModified,
@@ -171,6 +173,7 @@ export function registerPageRoutes(app: FastifyInstance, context: PageRouteConte
       },
       handler: (request: NameRequest, reply: FastifyReply) => deletePage(context, request, reply),
     },
+    MOVE: moveMethod(context),
   });
 }
 

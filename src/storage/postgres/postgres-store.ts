@@ -1,6 +1,10 @@
 import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '../history-compactor.js';
 import { type StoredRevision, storedText } from '../revision-codec.js';
-import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse } from '../store.js';
+import type { ChangeEvent, LinkTargets, MoveInfo, MoveResult, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult, PoolUse } from '../store.js';
+import type { NameRange } from '../name-range.js';
+import { backlinksSql, type BacklinkRow, REDIRECT_SQL } from '../link-queries.js';
+import { applyPostgresMove, type MoveChannels, type MoveOutcome, type PostgresMove } from './postgres-move.js';
+import { fillUnscannedLinks } from './links-fill.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
@@ -38,7 +42,13 @@ const SQL = {
   existing: 'SELECT name FROM pages WHERE name = ANY($1::text[]) AND NOT deleted',
   content: 'SELECT content, encoding FROM revisions WHERE name = $1 AND revision = $2::bigint',
   write: BATCH_WRITE_SQL,
-  list: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 ORDER BY name LIMIT $2`,
+  // One range of the name index (name-range.ts); $5 keeps the direct children of a prefix.
+  list: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 AND name >= $3
+         AND ($4::int IS NULL OR position('/' in substr(name, $4::int + 1)) = 0) ORDER BY name LIMIT $2`,
+  listRange: `SELECT ${PAGE_COLUMNS} FROM pages WHERE NOT deleted AND name > $1 AND name >= $3 AND name < $4
+              AND ($5::int IS NULL OR position('/' in substr(name, $5::int + 1)) = 0) ORDER BY name LIMIT $2`,
+  backlinks: backlinksSql((n) => `$${n}`),
+  redirect: REDIRECT_SQL((n) => `$${n}`),
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
@@ -175,6 +185,8 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
   private readonly known = new KnownStates();
   private closing: Promise<void> | undefined;
   private readonly compactor: HistoryCompactor;
+  private readonly plainText: PlainText;
+  private readonly channels: MoveChannels;
 
   /** Use openPostgresStore, which migrates the schema and starts the change feed first. */
   constructor(
@@ -182,9 +194,11 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     private readonly feed: ChangeFeed,
     private readonly channel: string,
     private readonly clock: () => number,
-    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf = {},
+    options: Pick<PostgresStoreOptions, 'writeBatches' | 'writeBatchSize' | 'writeBatchBytes' | 'writerShare'> & HistoryOptionsOf & PageTextOptions = {},
   ) {
     super(ROWS);
+    this.plainText = options.plainText ?? ((content) => content);
+    this.channels = { changes: channel, protection: options.protectionChannel ?? channel };
     // Batches overlap (one's commit with the next one's work), and a batch never holds one name twice.
     this.writes = new GroupCommit((jobs) => this.timedCommit(jobs), {
       ...pageWriteLimits(options),
@@ -231,8 +245,51 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     return outcomeOf(await this.track(this.writes.submit({ kind: 'delete', name, expectedRevision, info })));
   }
 
-  protected listRows(after: string, limit: number): Promise<PageRow[]> {
-    return this.read<PageRow>('list', [after, limit]);
+  protected listRows(after: string, limit: number, range: NameRange): Promise<PageRow[]> {
+    if (range.to === null) return this.read<PageRow>('list', [after, limit, range.from, range.childrenAfter]);
+    return this.read<PageRow>('listRange', [after, limit, range.from, range.to, range.childrenAfter]);
+  }
+
+  protected backlinkRows(name: string, after: string, limit: number): Promise<BacklinkRow[]> {
+    return this.read<BacklinkRow>('backlinks', [name, after, limit]);
+  }
+
+  protected async redirectRow(name: string): Promise<{ target: string } | undefined> {
+    return (await this.read<{ target: string }>('redirect', [name]))[0];
+  }
+
+  async move(from: string, to: string, expectedRevision: number, info: MoveInfo): Promise<MoveResult> {
+    const { result, recorded } = await this.track(this.transactMove({ from, to, expectedRevision, info, now: this.clock() }));
+    if (!result.ok) return result;
+    for (const names of result.moved) this.known.forget(names.from);
+    for (const row of recorded) {
+      this.known.remember(ROWS.toState(row, row.name));
+      this.feed.committed(ROWS.toChangeEvent(row));
+    }
+    this.compactor.nudge();
+    return result;
+  }
+
+  /** The move's transaction, tried again when PostgreSQL undid it (a deadlock). */
+  private async transactMove(job: PostgresMove): Promise<MoveOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const connection = await checkout(this.pool);
+      try {
+        await connection.query('BEGIN');
+        const outcome = await applyPostgresMove(connection, job, { plainText: this.plainText, channels: this.channels, rows: ROWS });
+        await connection.query(outcome.result.ok ? 'COMMIT' : 'ROLLBACK');
+        connection.release();
+        return outcome;
+      } catch (error) {
+        connection.release(error instanceof Error ? error : true);
+        if (mustTryAgain(error) && attempt < MAX_TRIES) continue;
+        // A page made at a destination after the move looked: the unique index refused it.
+        const constraint = (error as { code?: string; constraint?: string }).code === '23505' ? (error as { constraint?: string }).constraint : undefined;
+        if (constraint === 'pages_pkey') return { result: { ok: false, reason: 'destination-exists', existing: job.to }, recorded: [] };
+        if (constraint === 'pages_name_key') return { result: { ok: false, reason: 'lookalike', existing: job.to }, recorded: [] };
+        throw asStoreError(error);
+      }
+    }
   }
 
   protected historyRows(name: string, before: number, limit: number): Promise<RevisionRow[]> {
@@ -386,8 +443,18 @@ interface HistoryOptionsOf {
   readonly compaction?: CompactorOptions;
 }
 
+/** How the store reads pages' text where it needs it: to index them, and to fill their links. */
+interface PageTextOptions {
+  /** Pages indexed at open, or moved (store.ts PlainText). */
+  readonly plainText?: PlainText;
+  /** Pages stored before the links table (store.ts LinkTargets); without it they wait for a store opened with it. */
+  readonly linkTargets?: LinkTargets;
+  /** Where protections are announced (postgres-accounts.ts); openPostgresStore sets it. */
+  readonly protectionChannel?: string;
+}
+
 /** Connects, brings the schema up to date and starts listening for changes. */
-export async function openPostgresStore(options: PostgresStoreOptions & HistoryOptionsOf & { readonly plainText?: PlainText }): Promise<PostgresPageStore> {
+export async function openPostgresStore(options: PostgresStoreOptions & HistoryOptionsOf & PageTextOptions): Promise<PostgresPageStore> {
   const pool = createPool(options);
   // An idle connection that the server closes is dropped by the pool; the next call opens another.
   pool.on('error', () => undefined);
@@ -401,8 +468,9 @@ export async function openPostgresStore(options: PostgresStoreOptions & HistoryO
       readChange: (sequence) => readChange(pool, sequence),
     });
     await feed.start();
-    const store = new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, options);
+    const store = new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, { ...options, protectionChannel: channelName('midair_protection', schema) });
     await store.indexUnsearchedPages(options.plainText ?? ((content) => content));
+    if (options.linkTargets) await fillUnscannedLinks(pool, options.linkTargets);
     return store;
   } catch (error) {
     await feed?.close();

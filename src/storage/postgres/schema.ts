@@ -144,9 +144,32 @@ const MIGRATIONS: readonly (string | ((client: Queryable) => Promise<void>))[] =
   CREATE INDEX page_search_name_vector ON page_search USING gin (name_vector) WITH (gin_pending_list_limit = 256);
   CREATE INDEX page_search_seq ON page_search (seq);
   `,
+  `
+  -- Backlinks and moves (issue 16). links: a row per (page, page its text links to) for every
+  -- current page, kept by the batch statement (write-batch.ts) in the write's transaction;
+  -- to_name need not exist (red links). redirects: each name a page moved away from, and where
+  -- it is now. links_unscanned: pages stored before links existed, whose links the store reads
+  -- when it opens, a batch per transaction (links-fill.ts), so an interrupted fill goes on.
+  CREATE TABLE IF NOT EXISTS links (
+    from_name text COLLATE "C" NOT NULL,
+    to_name   text COLLATE "C" NOT NULL,
+    PRIMARY KEY (from_name, to_name)
+  );
+  CREATE INDEX IF NOT EXISTS links_to ON links (to_name, from_name);
+  CREATE TABLE IF NOT EXISTS redirects (
+    name   text COLLATE "C" PRIMARY KEY,
+    target text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS redirects_target ON redirects (target);
+  CREATE TABLE IF NOT EXISTS links_unscanned (name text COLLATE "C" PRIMARY KEY);
+  INSERT INTO links_unscanned (name) SELECT name FROM pages WHERE NOT deleted ON CONFLICT DO NOTHING;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
+
+/** How many migrations a store had before the links table (tests build such stores). */
+export const BEFORE_LINKS = MIGRATIONS.findIndex((migration) => typeof migration === 'string' && migration.includes('CREATE TABLE IF NOT EXISTS links ('));
 
 // The first key of each two-key advisory lock; the second is derived from the schema name,
 // so stores in different schemas of one database never wait for each other.

@@ -29,6 +29,8 @@ export interface BatchWrite {
   readonly unlessProtected: boolean;
   /** The name's fold key (page-name-key.ts), which a creation stores under a unique index. */
   readonly nameKey: string;
+  /** The pages this revision links to (WriteInfo.links); none for a deletion. */
+  readonly links: readonly string[];
 }
 
 
@@ -41,6 +43,7 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
     author: job.info.author,
     unlessProtected: job.info.unlessProtected ?? false,
     nameKey: pageNameKey(job.name),
+    links: job.kind === 'put' ? (job.info.links ?? []) : [],
   };
   if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
   const text = storedSearchText(job.info.searchText ?? job.content);
@@ -58,6 +61,7 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
 
 /**
  * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
+ * $16 and $17 parallel arrays of links (one element per link: the page, its target),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
  * - `w`: the writes, less those to protected pages made unless protected
@@ -70,6 +74,11 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
  *   marked weak: date_shared, the column for lastModifiedIsWeak (RFC 9110 §8.8.2.2).
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
+ * - `unlinked` and `linked` make the links table (backlinks) hold exactly the targets of each
+ *   changed page ($16, $17: one element per link), touching only the rows that change, so no
+ *   row is both deleted and inserted by the statement; a deletion keeps none. `scanned` takes
+ *   the page off the migration's to-do list, and `unredirected` lets a creation replace the
+ *   redirect a move left at its name.
  * - `superseded` queues the revision each update replaced for the history compactor
  *   (history-compactor.ts); the statement's snapshot still holds it.
  * - One NOTIFY carries the batch's changes as a JSON array when it fits (payloads stay under
@@ -108,6 +117,24 @@ recorded AS (
   FROM changed c JOIN w ON w.name = c.name
   ORDER BY c.name
   RETURNING ${REVISION_COLUMNS}
+),
+link_rows AS (
+  SELECT k.from_name, k.to_name FROM unnest($16::text[], $17::text[]) AS k(from_name, to_name)
+),
+unlinked AS (
+  DELETE FROM links l USING changed c WHERE l.from_name = c.name
+    AND (c.deleted OR NOT EXISTS (SELECT 1 FROM link_rows k WHERE k.from_name = l.from_name AND k.to_name = l.to_name))
+),
+linked AS (
+  INSERT INTO links (from_name, to_name)
+  SELECT k.from_name, k.to_name FROM link_rows k JOIN changed c ON c.name = k.from_name WHERE NOT c.deleted
+  ON CONFLICT DO NOTHING
+),
+scanned AS (
+  DELETE FROM links_unscanned u USING changed c WHERE u.name = c.name
+),
+unredirected AS (
+  DELETE FROM redirects r USING created c WHERE r.name = c.name
 ),
 superseded AS (
   INSERT INTO pending_compression (seq)
@@ -156,5 +183,7 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     writes.map((w) => w.nameKey),
     writes.map((w) => w.vector),
     writes.map((w) => w.nameVector),
+    writes.flatMap((w) => w.links.map(() => w.name)),
+    writes.flatMap((w) => w.links),
   ];
 }

@@ -123,7 +123,30 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   );
   CREATE VIRTUAL TABLE page_search USING fts5(name, body, content = '', contentless_delete = 1, tokenize = 'unicode61');
   `,
+  `
+  -- Backlinks and moves (issue 16). links: a row per (page, page its text links to) for every
+  -- current page, replaced by each write in its own transaction; to_name need not exist (red
+  -- links). redirects: each name a page moved away from, and where it is now. links_unscanned:
+  -- pages stored before links existed, whose links the store reads when it opens, a batch per
+  -- transaction (sqlite/sqlite-links.ts), so an interrupted fill goes on at the next start.
+  CREATE TABLE IF NOT EXISTS links (
+    from_name TEXT NOT NULL,
+    to_name   TEXT NOT NULL,
+    PRIMARY KEY (from_name, to_name)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS links_to ON links (to_name, from_name);
+  CREATE TABLE IF NOT EXISTS redirects (
+    name   TEXT PRIMARY KEY,
+    target TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS redirects_target ON redirects (target);
+  CREATE TABLE IF NOT EXISTS links_unscanned (name TEXT PRIMARY KEY) WITHOUT ROWID;
+  INSERT OR IGNORE INTO links_unscanned (name) SELECT name FROM pages WHERE deleted = 0;
+  `,
 ];
+
+/** How many migrations a store had before the links table (tests build such stores). */
+export const BEFORE_LINKS = MIGRATIONS.findIndex((migration) => typeof migration === 'string' && migration.includes('CREATE TABLE IF NOT EXISTS links ('));
 
 /** Applies the migrations not yet applied, up to `upTo` (tests build older stores with it). */
 export function migrate(db: Database, upTo = MIGRATIONS.length): void {

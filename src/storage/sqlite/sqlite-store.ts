@@ -8,7 +8,11 @@ import { type CompactorOptions, type HistoryCompactor, storeCompactor } from '..
 import { pageNameKey } from '../page-name-key.js';
 import { decodeRevisionSync, storedText } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import type { ChangeEvent, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult } from '../store.js';
+import type { ChangeEvent, LinkTargets, MoveInfo, MoveResult, PageState, PageStore, PlainText, SearchHit, WriteInfo, WriteResult } from '../store.js';
+import type { NameRange } from '../name-range.js';
+import type { BacklinkRow } from '../link-queries.js';
+import { fillUnscannedLinks, linkStatements, replaceLinks } from './sqlite-links.js';
+import { applyMove, type MoveJob, moveStatements } from './sqlite-move.js';
 import { fts5Match, parseSearchQuery, RANKED_MATCHES, type SearchQuery } from '../search-query.js';
 import { searchSnippet, snippetSource } from '../search-snippet.js';
 import { indexedColumn, storedSearchText } from '../search-terms.js';
@@ -20,7 +24,7 @@ import { openDatabase } from './connection.js';
 import { withStoreErrors, asStoreError } from './errors.js';
 import { acquireLock } from './file-lock.js';
 import { migrate } from './schema.js';
-import { SQLITE_VALUES } from './values.js';
+import { NEXT_LAST_MODIFIED_IS_WEAK, NEXT_MODIFIED, SQLITE_VALUES } from './values.js';
 import { QUEUE_SUPERSEDED_SQL, sqliteCompaction } from './sqlite-compaction.js';
 
 export interface SqliteStoreOptions extends BatchSettings {
@@ -40,8 +44,13 @@ export interface SqliteStoreOptions extends BatchSettings {
   readonly onStatement?: (text: string) => void;
   /** How superseded revisions are compressed (src/storage/history-compactor.ts). */
   readonly compaction?: CompactorOptions;
-  /** How pages indexed at open get their plain text (store.ts PlainText). */
+  /** How pages indexed at open, or moved, get their plain text (store.ts PlainText). */
   readonly plainText?: PlainText;
+  /**
+   * How pages stored before the links table get their links, at open (src/pages/page-links.ts).
+   * Without it they wait for a store opened with it.
+   */
+  readonly linkTargets?: LinkTargets;
 }
 
 type PageRow = PageRowOf<number, number>;
@@ -50,12 +59,6 @@ const ROWS = rowDecoder(SQLITE_VALUES);
 
 /** A write and the time it was asked for (the clock is read as it arrives, not as it commits). */
 type WriteJob = PageWrite & { readonly now: number };
-
-// The new revision's time never runs backwards within a page, and its Last-Modified is weak
-// when it shares its second with the previous revision's (RFC 9110 §8.8.2.2). The column that
-// holds lastModifiedIsWeak is date_shared (rows.ts).
-const NEXT_MODIFIED = 'max(CAST(@now AS INTEGER), modified_ms)';
-const NEXT_LAST_MODIFIED_IS_WEAK = `(${NEXT_MODIFIED} / 1000 = modified_ms / 1000)`;
 
 const UNSEARCHED_BATCH = 200;
 
@@ -96,8 +99,14 @@ function pageStatements(db: Database.Database) {
     existing: db.prepare<[string], string>(
       'SELECT name FROM pages WHERE deleted = 0 AND name IN (SELECT value FROM json_each(?))',
     ).pluck(),
-    list: db.prepare<[string, number], PageRow>(
-      `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > ? ORDER BY name LIMIT ?`,
+    // One range of the name index (name-range.ts); @depth keeps the direct children of a prefix.
+    list: db.prepare<Record<string, unknown>, PageRow>(
+      `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > @after AND name >= @from
+       AND (@depth IS NULL OR instr(substr(name, @depth + 1), '/') = 0) ORDER BY name LIMIT @limit`,
+    ),
+    listRange: db.prepare<Record<string, unknown>, PageRow>(
+      `SELECT ${PAGE_COLUMNS} FROM pages WHERE deleted = 0 AND name > @after AND name >= @from AND name < @to
+       AND (@depth IS NULL OR instr(substr(name, @depth + 1), '/') = 0) ORDER BY name LIMIT @limit`,
     ),
     history: db.prepare<[string, number, number], RevisionRow>(
       `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = ? AND revision < ? ORDER BY revision DESC LIMIT ?`,
@@ -206,6 +215,10 @@ export class SqlitePageStore extends SqlPageStore<number, number> implements Pag
   private readonly shared: boolean;
   private readonly releaseLock: () => void;
   private readonly compactor: HistoryCompactor;
+  private readonly links: ReturnType<typeof linkStatements>;
+  private readonly moves: ReturnType<typeof moveStatements>;
+  private readonly applyMoveJob: Database.Transaction<(job: MoveJob) => MoveResult>;
+  private readonly plainText: PlainText;
 
   constructor(
     readonly file: string,
@@ -226,11 +239,16 @@ export class SqlitePageStore extends SqlPageStore<number, number> implements Pag
     }
     withStoreErrors(() => migrate(this.db));
     this.statements = pageStatements(this.db);
+    this.links = linkStatements(this.db);
+    this.moves = moveStatements(this.db);
+    this.plainText = options.plainText ?? ((content) => content);
+    this.applyMoveJob = this.db.transaction((job: MoveJob) => applyMove(this.moves, ROWS, job, { recorded: (name, previous, seq) => this.recordedMove(name, previous, seq) }));
     this.applyBatch = batchTransaction(this.db, (job) => this.applyOne(job));
     this.writes = new GroupCommit<WriteJob, BatchOutcome>((jobs) => this.commit(jobs), pageWriteLimits(options));
     this.emittedSequence = this.statements.sequence.get()?.seq ?? 0;
     this.compactor = storeCompactor(sqliteCompaction(this.db), options.compaction);
-    withStoreErrors(() => this.indexUnsearchedPages(options.plainText ?? ((content) => content)));
+    withStoreErrors(() => this.indexUnsearchedPages(this.plainText));
+    if (options.linkTargets) withStoreErrors(() => fillUnscannedLinks(this.db, this.links, options.linkTargets!));
   }
 
   /**
@@ -334,7 +352,41 @@ export class SqlitePageStore extends SqlPageStore<number, number> implements Pag
     if (content !== null) this.indexSearch(seq, job.name, job.info.searchText ?? content);
     // The revision this one supersedes is queued for compression, in the same transaction.
     if (job.expectedRevision > 0) s.queueSuperseded.run(job.name, job.expectedRevision);
+    // So are the page's links (backlinks).
+    replaceLinks(this.links, job.name, job.expectedRevision === 0, job.kind === 'put' ? (job.info.links ?? []) : []);
     return { ok: true, state: ROWS.toState(row, job.name) };
+  }
+
+  /** In a move's transaction: the search index and the compaction queue follow the moved page's new revision. */
+  private recordedMove(name: string, previousRevision: number, seq: number): void {
+    const s = this.statements;
+    const previous = s.seqOf.get(name, previousRevision);
+    if (previous !== undefined) this.unindexSearch(previous);
+    const stored = s.content.get(name, previousRevision);
+    const text = stored?.content == null ? '' : decodeRevisionSync(stored.encoding, stored.content);
+    this.indexSearch(seq, name, this.plainText(text));
+    s.queueSuperseded.run(name, previousRevision);
+  }
+
+  async move(from: string, to: string, expectedRevision: number, info: MoveInfo): Promise<MoveResult> {
+    // Its own IMMEDIATE transaction: synchronous, so no batch of writes can come between.
+    const result = withStoreErrors(() => this.applyMoveJob.immediate({ from, to, expectedRevision, info, now: this.clock() }));
+    if (!result.ok) return result;
+    for (const names of result.moved) {
+      this.validators.delete(names.from);
+      this.validators.delete(names.to);
+    }
+    this.compactor.nudge();
+    queueMicrotask(() => this.drainChanges());
+    return result;
+  }
+
+  protected redirectRow(name: string): { target: string } | undefined {
+    return withStoreErrors(() => this.links.redirect.get(name));
+  }
+
+  protected backlinkRows(name: string, after: string, limit: number): BacklinkRow[] {
+    return withStoreErrors(() => this.links.backlinks.all({ p1: name, p2: after, p3: limit }));
   }
 
   /**
@@ -417,8 +469,9 @@ export class SqlitePageStore extends SqlPageStore<number, number> implements Pag
     return outcomeOf(await this.writes.submit({ kind: 'delete', name, expectedRevision, info, now: this.clock() }));
   }
 
-  protected listRows(after: string, limit: number): PageRow[] {
-    return withStoreErrors(() => this.statements.list.all(after, limit));
+  protected listRows(after: string, limit: number, range: NameRange): PageRow[] {
+    const values = { after, limit, from: range.from, to: range.to, depth: range.childrenAfter };
+    return withStoreErrors(() => (range.to === null ? this.statements.list : this.statements.listRange).all(values));
   }
 
   protected historyRows(name: string, before: number, limit: number): RevisionRow[] {
