@@ -8,7 +8,7 @@ import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
 import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
-import { type HostSettings, installHostCheck } from './host-check.js';
+import { HostPolicy, type HostSettings, installHostCheck } from './host-check.js';
 import { jsonRepresentation } from './json-representation.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
@@ -80,13 +80,13 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     },
   });
 
-  // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
-  installRequestIntake(app.server);
-
   // Without a Fastify logger app.log logs nothing; midair's own warnings and errors still go to its logger.
   if (!verbose) app.log = log;
   // DNS rebinding: a Host that is not ours gets 421 before auth, routing or the body (host-check.ts).
-  installHostCheck(app, options.hosts ?? { listenHost: '127.0.0.1', publicOrigins: [] });
+  const hosts = new HostPolicy(options.hosts ?? { listenHost: '127.0.0.1', publicOrigins: [] });
+  const checkedAtIntake = installHostCheck(app, hosts, Boolean(options.trustProxy));
+  // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
+  installRequestIntake(app.server, checkedAtIntake);
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
