@@ -29,7 +29,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeout,
     trustProxy: config.trustProxy,
-    work: { threads: config.renderThreads, timeBudgetMs: config.renderTimeout },
+    work: { threads: config.renderThreads, timeBudgetMs: config.renderTimeout, niceIncrement: config.renderNice },
     auth: {
       mode: config.auth,
       accounts,

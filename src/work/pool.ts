@@ -18,6 +18,12 @@ export interface WorkPoolOptions {
   readonly maxQueue?: number;
   /** Ms a task may wait for a thread, beyond its own budget (default MAX_WAIT_MS). */
   readonly maxWaitMs?: number;
+  /**
+   * How much lower the threads' CPU priority is than the event loop's (Unix nice; default 0).
+   * Where they share a core, the loop then wins it: a long render slows itself, not every
+   * small request. (piscina applies it in each thread through @napi-rs/nice.)
+   */
+  readonly niceIncrement?: number;
 }
 
 /** The answer of a task: its result, or not done when it ran out of time and was cancelled. */
@@ -58,6 +64,7 @@ export class WorkPool {
       // Our own check below answers 503 before piscina would refuse.
       maxQueue: this.maxQueue + 1,
       idleTimeout: 60_000,
+      niceIncrement: options.niceIncrement ?? 0,
     });
   }
 
