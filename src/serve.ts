@@ -42,6 +42,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     },
     hosts: { listenHost: config.host, publicOrigins: config.publicOrigins ?? [] },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
+    cacheSize: config.cacheSize,
     ...(metrics ? { metrics } : {}),
   });
   const address = await app.listen({ port: config.port, host: config.host });

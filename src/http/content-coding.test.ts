@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { codedEtag, equivalentEtags, negotiateCoding, variantTag } from './content-coding.js';
+import { codedEtag, ContentCodings, equivalentEtags, variantTag } from './content-coding.js';
+
+const codings = new ContentCodings(1024 * 1024);
+const negotiateCoding = (acceptEncoding: string | undefined, size: number) => codings.negotiate(acceptEncoding, size);
 
 const IDENTITY = '"rev-1"';
 
@@ -19,10 +22,23 @@ test("a variant's equivalents are every other tag of the same revision, never it
   assert.deepEqual(variantTag('"rev-2"', 'gzip').equivalents, ['"rev-2"', '"rev-2+br"'], 'another revision has tags of its own');
 });
 
-test('a revalidation reuses the kept tags: the same objects, which nobody can change', () => {
-  const first = variantTag(IDENTITY, 'br');
-  assert.equal(variantTag(IDENTITY, 'br'), first);
+test("a revalidation reuses the server's kept tags: the same objects, which nobody can change", () => {
+  const first = codings.variantTag(IDENTITY, 'br');
+  assert.equal(codings.variantTag(IDENTITY, 'br'), first);
+  assert.deepEqual(first, variantTag(IDENTITY, 'br'));
   assert.ok(Object.isFrozen(first) && Object.isFrozen(first.equivalents));
+  assert.notEqual(new ContentCodings(1024).variantTag(IDENTITY, 'br'), first, 'another server keeps its own');
+});
+
+test('coded bodies are kept per server, by the tag of their variant', () => {
+  const body = Buffer.from('x'.repeat(4096));
+  const server = new ContentCodings(1024 * 1024);
+  assert.equal(server.cached('"rev-1+gzip"'), undefined);
+  const coded = server.encode(body, 'gzip', IDENTITY);
+  assert.ok(coded.length < body.length);
+  assert.equal(server.cached('"rev-1+gzip"'), coded);
+  assert.equal(new ContentCodings(1024 * 1024).cached('"rev-1+gzip"'), undefined, 'another server has compressed nothing');
+  assert.equal(server.encode(body, 'identity', IDENTITY), body);
 });
 
 test('small bodies and clients that ask for nothing get identity; others get what they prefer', () => {

@@ -14,6 +14,7 @@ import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
 import { sendRepresentation } from './representation.js';
+import { ResponseCaches } from './response-caches.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
@@ -40,6 +41,8 @@ export interface HttpOptions {
   readonly hosts?: HostSettings;
   /** Prometheus metrics of this instance (http/metrics.ts); none when absent. */
   readonly metrics?: ServerMetrics;
+  /** Bodies, coded variants and tags this server keeps (default: 64 MiB each of bodies and coded bodies). */
+  readonly responseCaches?: ResponseCaches;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -80,6 +83,7 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     },
   });
 
+  (options.responseCaches ?? new ResponseCaches()).install(app);
   // Without a Fastify logger app.log logs nothing; midair's own warnings and errors still go to its logger.
   if (!verbose) app.log = log;
   // DNS rebinding: a Host that is not ours gets 421 before auth, routing or the body (host-check.ts).
