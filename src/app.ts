@@ -39,15 +39,17 @@ export function cacheShares(total: number): ResponseCacheSizes & WikiCacheSizes 
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const sizes = cacheShares(options.cacheSize ?? DEFAULT_CACHE_SIZE);
-  const app = createHttpServer({ ...options, responseCaches: new ResponseCaches(sizes) });
+  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
+  // Large bodies are compressed in the work pool, whose threads yield the CPU to the event loop.
+  const responseCaches = new ResponseCaches(sizes, (body, coding) => work.compress(body, coding));
+  const app = createHttpServer({ ...options, responseCaches });
+  app.addHook('onClose', () => work.close());
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
   // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
   answerUnrouted(app, resources, auth.guardUnrouted);
 
-  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
-  app.addHook('onClose', () => work.close());
   const pages = new Pages(options.store, work);
   const context = { store: options.store, resources, writer: auth.writer, work, pages };
   await registerApi(app, { ...context, editorIdentity, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });

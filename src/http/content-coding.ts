@@ -3,15 +3,21 @@
 // derived from the identity tag; every variant of the current revision stays acceptable
 // in If-Match and If-None-Match. (nginx weakens the tag instead, and Apache's "-gzip"
 // suffix is not recognised back: both break conditional writes for clients behind them.)
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
 import { LRUCache } from 'lru-cache';
 import { type Coding, type VariantTag, VariantTagMemo } from '../pages/variant-tags.js';
+import { type BodyCoding, compressBody, compressBodyInThreadPool } from '../work/compression.js';
 
 export { type Coding, codedEtag, equivalentEtags, variantTag, type VariantTag } from '../pages/variant-tags.js';
 
 /** Below this size a coding saves nothing worth its header and CPU. */
 export const MIN_CODED_SIZE = 1024;
+
+/** From this size a body is compressed off the event loop (when the server has a way to): a few ms of work or more. */
+export const OFF_LOOP_CODED_SIZE = 64 * 1024;
+
+/** Compresses off the event loop (the work pool); rejects when it cannot, and the loop does it. */
+export type Compressor = (body: Buffer, coding: BodyCoding) => Promise<Buffer>;
 
 type NegotiatorCache = { set: (k: string, v: string) => never; get: (k: string) => string | undefined; has: (k: string) => boolean };
 
@@ -28,9 +34,14 @@ export class ContentCodings {
   });
   private readonly tags = new VariantTagMemo();
   private readonly coded: LRUCache<string, Buffer>;
+  /** Large bodies being compressed now, so that concurrent requests for one wait for the same work. */
+  private readonly pending = new Map<string, Promise<Buffer>>();
 
-  /** `maxBytes`: the coded bodies kept at most. */
-  constructor(maxBytes: number) {
+  /** `maxBytes`: the coded bodies kept at most; `offLoop`: where large bodies are compressed. */
+  constructor(
+    maxBytes: number,
+    private readonly offLoop?: Compressor,
+  ) {
     this.coded = new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (b) => b.length || 1 });
   }
 
@@ -50,18 +61,26 @@ export class ContentCodings {
     return this.coded.get(codedTag);
   }
 
-  encode(body: Buffer, coding: Coding, etag: string): Buffer {
+  /** The body in `coding`: at once when kept or small, else the promise of compressing it off the loop. */
+  encode(body: Buffer, coding: Coding, etag: string): Buffer | Promise<Buffer> {
     if (coding === 'identity') return body;
     const key = this.tags.variantTag(etag, coding).etag;
-    let coded = this.coded.get(key);
-    if (!coded) {
-      coded =
-        coding === 'gzip'
-          ? gzipSync(body)
-          : // Quality 5 keeps the first request for a large page fast; 11 would take seconds for 1 MiB.
-            brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
-      this.coded.set(key, coded);
+    const kept = this.coded.get(key);
+    if (kept) return kept;
+    if (this.offLoop === undefined || body.length < OFF_LOOP_CODED_SIZE) return this.keep(key, compressBody(body, coding));
+    let pending = this.pending.get(key);
+    if (pending === undefined) {
+      pending = this.offLoop(body, coding)
+        .catch(() => compressBodyInThreadPool(body, coding)) // the pool is busy or out of time
+        .then((coded) => this.keep(key, coded))
+        .finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
     }
+    return pending;
+  }
+
+  private keep(key: string, coded: Buffer): Buffer {
+    this.coded.set(key, coded);
     return coded;
   }
 }

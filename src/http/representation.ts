@@ -119,15 +119,16 @@ function sendBody(caches: ResponseCaches, request: FastifyRequest, reply: Fastif
   }
   const identity = caches.identityBodies.get(rep.etag);
   if (identity !== undefined) {
-    sendFromIdentity(caches, request, reply, rep, coding, honourRange, identity);
-    return undefined;
+    const sent = sendFromIdentity(caches, request, reply, rep, coding, honourRange, identity);
+    return sent instanceof Promise ? sent : undefined;
   }
   return loadIdentityBody(caches, rep).then((loaded) => sendFromIdentity(caches, request, reply, rep, coding, honourRange, loaded));
 }
 
-function sendFromIdentity(caches: ResponseCaches, request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean, identity: Buffer): FastifyReply {
+/** Sent at once, or the promise of it while a large body is compressed off the loop. */
+function sendFromIdentity(caches: ResponseCaches, request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean, identity: Buffer): FastifyReply | Promise<FastifyReply> {
   // HEAD reports the length a GET would send; for a coded variant that means coding it.
-  if (request.method === 'HEAD') return reply.header('content-length', caches.codings.encode(identity, coding, rep.etag).length).send();
+  if (request.method === 'HEAD') return whenCoded(caches.codings.encode(identity, coding, rep.etag), (coded) => reply.header('content-length', coded.length).send());
   if (honourRange) {
     const ranges = parseByteRange(String(request.headers.range), identity.length);
     if (ranges.kind === 'unsatisfiable') {
@@ -143,7 +144,11 @@ function sendFromIdentity(caches: ResponseCaches, request: FastifyRequest, reply
       return reply.code(206).send(identity.subarray(start, end + 1));
     }
   }
-  return reply.code(200).send(caches.codings.encode(identity, coding, rep.etag));
+  return whenCoded(caches.codings.encode(identity, coding, rep.etag), (coded) => reply.code(200).send(coded));
+}
+
+function whenCoded(coded: Buffer | Promise<Buffer>, send: (coded: Buffer) => FastifyReply): FastifyReply | Promise<FastifyReply> {
+  return coded instanceof Promise ? coded.then(send) : send(coded);
 }
 
 async function loadIdentityBody(caches: ResponseCaches, rep: Representation): Promise<Buffer> {

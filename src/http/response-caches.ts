@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { formatHttpDate } from '../conditional/index.js';
-import { ContentCodings } from './content-coding.js';
+import { type Compressor, ContentCodings } from './content-coding.js';
 
 export interface ResponseCacheSizes {
   /** Bytes of identity bodies kept (read from the store once per revision). */
@@ -31,8 +31,9 @@ export class ResponseCaches {
   // HTTP-date has no finer resolution, RFC 9110 §5.6.7), so pages written together share one.
   private readonly dates = new Map<number, string>();
 
-  constructor(sizes: ResponseCacheSizes = DEFAULT_RESPONSE_CACHE_SIZES) {
-    this.codings = new ContentCodings(sizes.codedBytes);
+  /** `compress`: where bodies of 64 KiB and more are compressed (the work pool); the event loop without it. */
+  constructor(sizes: ResponseCacheSizes = DEFAULT_RESPONSE_CACHE_SIZES, compress?: Compressor) {
+    this.codings = new ContentCodings(sizes.codedBytes, compress);
     this.identityBodies = new LRUCache<string, Buffer>({ maxSize: sizes.identityBytes, sizeCalculation: (b) => b.length || 1 });
   }
 

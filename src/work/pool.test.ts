@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { toProblem } from '../http/problem-response.js';
 import { WorkBusyError, WorkPool } from './pool.js';
 
@@ -24,6 +25,14 @@ describe('WorkPool', () => {
     assert.deepEqual(outcome.value.links, ['Home', 'Other']);
     assert.equal(outcome.value.parts.length, 3);
     assert.equal(outcome.value.parts[0], '<p>See ');
+  });
+
+  it('compresses a body in a worker thread, as the event loop would', async () => {
+    const body = Buffer.from('a large page '.repeat(10_000));
+    const coded = await pool(1, 10_000).compress(body, 'gzip');
+    assert.ok(Buffer.isBuffer(coded) && coded.length < body.length);
+    assert.deepEqual(gunzipSync(coded), body);
+    assert.deepEqual(brotliDecompressSync(await pool(1, 10_000).compress(body, 'br')), body);
   });
 
   it('computes merges and diff tables in a worker thread', async () => {

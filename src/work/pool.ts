@@ -3,6 +3,7 @@
 // Each task has a time budget; past it its thread is ended and the caller degrades.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { BodyCoding } from './compression.js';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
 
 export interface WorkPoolOptions {
@@ -95,6 +96,14 @@ export class WorkPool {
       clearTimeout(timer);
       started.close();
     }
+  }
+
+  /** A body compressed in a thread; rejects when it cannot be (queue full, out of time). */
+  async compress(body: Uint8Array, coding: BodyCoding): Promise<Buffer> {
+    const outcome = await this.run('compress', { body, coding });
+    if (!outcome.done) throw new Error(`compressing ${body.length} bytes with ${coding} ran out of time`);
+    const coded = outcome.value; // a Uint8Array once it has crossed the thread
+    return Buffer.from(coded.buffer, coded.byteOffset, coded.byteLength);
   }
 
   /** Tasks waiting for a thread. */
