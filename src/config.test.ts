@@ -13,7 +13,7 @@ const AUTH_DEFAULTS = {
   writeRateLimit: { max: 300, windowMs: 60_000 },
   renderThreads: defaultRenderThreads(),
   renderTimeout: 3000,
-  renderNice: 10,
+  renderNice: 5,
   cacheSize: 256 * 1048576,
 };
 

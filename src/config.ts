@@ -92,7 +92,7 @@ export const USAGE = `Usage: npm start -- [options]
   --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
   --render-threads N  RENDER_THREADS  worker threads for rendering, diffs, merges (default: cores - 1, 1 to 4)
   --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
-  --render-nice N   RENDER_NICE   lower the render threads' CPU priority by N, 0 to 19 (default 10)
+  --render-nice N   RENDER_NICE   lower the render threads' CPU priority by N, 0 to 19 (default 5)
   --cache-size N    CACHE_SIZE    memory for cached pages and bodies per process, bytes or KiB/MiB (default 256MiB)
   --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
   --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
@@ -126,11 +126,12 @@ function parseCount(what: string, text: string, min: number, max: number): numbe
 }
 
 /**
- * Render threads yield the CPU to the event loop: on a busy core Linux gives a nice-10 thread
- * about a tenth of the time of a nice-0 one, so a hostile page slows its own render (which has
- * a time budget) rather than every other request.
+ * Render threads yield the CPU to the event loop: on a busy core Linux gives a nice-5 thread
+ * about a third of the time of a nice-0 one (and wakes the loop ahead of it), so a hostile page
+ * slows its own render rather than every other request. Higher values protect the loop more,
+ * but on a machine busy with other processes renders then run out of their time budget.
  */
-export const DEFAULT_RENDER_NICE = 10;
+export const DEFAULT_RENDER_NICE = 5;
 
 /** At least 4 MiB: below that every cache would hold about one large page. */
 function parseCacheSize(text: string): number {

@@ -1,7 +1,7 @@
 // Sending wiki pages: each HTML body is cached under a key naming everything it was made
 // from, and served through sendRepresentation with a strong ETag of its bytes and
 // Cache-Control: no-cache, so a reload of an unchanged page is a 304.
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { hardenAsDocument } from '../http/security-headers.js';
@@ -33,12 +33,11 @@ export class HtmlPages {
     return this.pages.get(key);
   }
 
-  /** Keeps `html` under `key`, with a strong ETag of its bytes. */
-  keep(key: string, html: string, viewer: string): Rendered {
-    const body = Buffer.from(html, 'utf8');
+  /** Keeps `body` under `key`, with a strong ETag of its bytes. */
+  async keep(key: string, body: Buffer, viewer: string): Promise<Rendered> {
     const page: Rendered = {
       body,
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 24)}"`,
+      etag: `"${(await sha256(body)).toString('base64url').slice(0, 24)}"`,
       contentType: 'text/html; charset=utf-8',
       cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
       size: body.length,
@@ -54,6 +53,15 @@ export class HtmlPages {
   }
 }
 
+/** From this size a page is hashed off the event loop: a 2 MiB diff takes milliseconds to hash. */
+const OFF_LOOP_HASH_SIZE = 64 * 1024;
+
+/** SHA-256 of a small body at once; of a large one on libuv's thread pool (WebCrypto's digest runs there). */
+async function sha256(body: Buffer): Promise<Buffer> {
+  if (body.length < OFF_LOOP_HASH_SIZE) return createHash('sha256').update(body).digest();
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', body));
+}
+
 /**
  * Sends the page that `render` makes, unless the one cached under `key` can be used. The key
  * must name every input of the page (revision numbers, the change sequence, query values).
@@ -63,7 +71,7 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
   const viewer = viewerKey(request);
   const cacheKey = key + viewer;
   const pages = request.server.htmlPages;
-  const page = pages.get(cacheKey) ?? pages.keep(cacheKey, personalize(request, (await render()).value), viewer);
+  const page = pages.get(cacheKey) ?? (await pages.keep(cacheKey, personalize(request, (await render()).value), viewer));
   return sendPage(request, reply, page);
 }
 
@@ -87,7 +95,7 @@ export function sendUncachedHtml(reply: FastifyReply, status: number, page: Html
     .code(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(Buffer.from(personalize(reply.request, page.value), 'utf8'));
+    .send(personalize(reply.request, page.value));
 }
 
 export function errorPage(status: number, title: string, detail: string, extra?: Html): Html {
