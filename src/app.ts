@@ -1,14 +1,15 @@
-// The app, assembled: settings -> store -> work pool -> pages -> http + auth + ui. Each layer
+// The app, assembled: settings -> caches -> store -> work pool -> pages -> http + auth + ui. Each layer
 // gets what it needs from here, so none imports a layer above it (test/layering.test.ts).
 import type { FastifyInstance } from 'fastify';
 import { type AuthOptions, installAuth } from './auth/plugin.js';
 import { editorIdentity } from './auth/principal.js';
 import { ResourceTable } from './http/resources.js';
+import { ResponseCaches, type ResponseCacheSizes } from './http/response-caches.js';
 import { answerUnrouted, createHttpServer, type HttpOptions, registerApi } from './http/server.js';
 import type { StreamLimits } from './http/stream-quota.js';
 import { Pages } from './pages/index.js';
 import type { PageStore } from './storage/store.js';
-import { registerWikiRoutes } from './ui/register.js';
+import { registerWikiRoutes, type WikiCacheSizes } from './ui/register.js';
 import { WorkPool, type WorkPoolOptions } from './work/pool.js';
 
 export interface ServerOptions extends HttpOptions {
@@ -19,21 +20,39 @@ export interface ServerOptions extends HttpOptions {
   readonly work?: WorkPoolOptions;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;
+  /** Bytes the response caches hold together, in four equal shares (default 256 MiB; see cacheShares). */
+  readonly cacheSize?: number;
+}
+
+export const DEFAULT_CACHE_SIZE = 256 * 1024 * 1024;
+
+/**
+ * The four caches of a server, each a quarter of the total: identity bodies and their coded
+ * variants (http/response-caches.ts), rendered HTML pages (ui/html-response.ts) and rendered
+ * revisions (ui/page-render.ts). Smaller caches (link states, search results, diff tables,
+ * merges) are counted in entries and not part of it.
+ */
+export function cacheShares(total: number): ResponseCacheSizes & WikiCacheSizes {
+  const share = Math.floor(total / 4);
+  return { identityBytes: share, codedBytes: share, htmlBytes: share, renderedBytes: share };
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = createHttpServer(options);
+  const sizes = cacheShares(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
+  // Large bodies are compressed in the work pool, whose threads yield the CPU to the event loop.
+  const responseCaches = new ResponseCaches(sizes, (body, coding) => work.compress(body, coding));
+  const app = createHttpServer({ ...options, responseCaches });
+  app.addHook('onClose', () => work.close());
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
   // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
   answerUnrouted(app, resources, auth.guardUnrouted);
 
-  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
-  app.addHook('onClose', () => work.close());
   const pages = new Pages(options.store, work);
   const context = { store: options.store, resources, writer: auth.writer, work, pages };
   await registerApi(app, { ...context, editorIdentity, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
-  await registerWikiRoutes(app, { ...context, auth });
+  await registerWikiRoutes(app, { ...context, auth, cacheSizes: sizes });
   return app;
 }

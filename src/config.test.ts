@@ -13,6 +13,8 @@ const AUTH_DEFAULTS = {
   writeRateLimit: { max: 300, windowMs: 60_000 },
   renderThreads: defaultRenderThreads(),
   renderTimeout: 3000,
+  renderNice: 5,
+  cacheSize: 256 * 1048576,
 };
 
 const STREAM_DEFAULTS = { maxPageStreams: 500, maxStreamsPerClient: 64 };
@@ -25,13 +27,13 @@ test('environment variables set every setting', () => {
   const config = readConfig([], {
     PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', REQUEST_TIMEOUT: '9000', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000',
     AUTH: 'accounts', ALLOW_OPEN: 'false', TRUST_PROXY: '10.0.0.0/8, ::1', SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2d', LOGIN_RATE_LIMIT: '5/10m', LOGIN_ADDRESS_RATE_LIMIT: '20/1h', WRITE_RATE_LIMIT: 'off',
-    RENDER_THREADS: '2', RENDER_TIMEOUT: '500',
+    RENDER_THREADS: '2', RENDER_TIMEOUT: '500', RENDER_NICE: '0', CACHE_SIZE: '32MiB',
   });
   assert.deepEqual(config, {
     port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, requestTimeout: 9000, dbPoolSize: 4, dbStatementTimeout: 2000,
     auth: 'accounts', allowOpen: false, trustProxy: ['10.0.0.0/8', '::1'], sessionIdleTimeout: 1_800_000, sessionMaxAge: 172_800_000,
     loginRateLimit: { max: 5, windowMs: 600_000 }, loginAddressRateLimit: { max: 20, windowMs: 3_600_000 }, writeRateLimit: null,
-    renderThreads: 2, renderTimeout: 500,
+    renderThreads: 2, renderTimeout: 500, renderNice: 0, cacheSize: 32 * 1048576,
     ...STREAM_DEFAULTS,
   });
 });
@@ -55,6 +57,9 @@ test('bad values are refused with a message naming them', () => {
   assert.throws(() => readConfig(['--workers', '65'], {}), ConfigError);
   assert.throws(() => readConfig(['--render-threads', '0'], {}), ConfigError);
   assert.throws(() => readConfig(['--render-timeout', '5'], {}), ConfigError);
+  assert.throws(() => readConfig(['--render-nice', '20'], {}), ConfigError);
+  assert.throws(() => readConfig(['--render-nice', '-5'], {}), ConfigError);
+  assert.throws(() => readConfig(['--cache-size', '1MiB'], {}), (e: unknown) => e instanceof ConfigError && /cache size/.test(e.message));
 });
 
 test('sizes take bytes, KiB and MiB', () => {

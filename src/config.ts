@@ -52,6 +52,10 @@ export interface Config {
   readonly renderThreads: number;
   /** Ms one render, diff or merge may take before it is cancelled and the page degrades. */
   readonly renderTimeout: number;
+  /** How much lower than the event loop's the render threads' CPU priority is (Unix nice, 0 to 19). */
+  readonly renderNice: number;
+  /** Bytes of memory the response caches of one process may hold together (rendered pages, bodies). */
+  readonly cacheSize: number;
   /** Event streams open at once on one page (per process). */
   readonly maxPageStreams: number;
   /** Event streams open at once from one client address (per process). */
@@ -88,6 +92,8 @@ export const USAGE = `Usage: npm start -- [options]
   --write-rate-limit N/D  WRITE_RATE_LIMIT  writes per signed-in user (default 300/1m; off)
   --render-threads N  RENDER_THREADS  worker threads for rendering, diffs, merges (default: cores - 1, 1 to 4)
   --render-timeout MS  RENDER_TIMEOUT  time one render, diff or merge may take (default 3000)
+  --render-nice N   RENDER_NICE   lower the render threads' CPU priority by N, 0 to 19 (default 5)
+  --cache-size N    CACHE_SIZE    memory for cached pages and bodies per process, bytes or KiB/MiB (default 256MiB)
   --max-page-streams N  MAX_PAGE_STREAMS  event streams open on one page (default 500)
   --max-streams-per-client N  MAX_STREAMS_PER_CLIENT  event streams open from one address (default 64)
   --public-url URL  PUBLIC_URL    the site's origin(s) as users reach it, comma-separated (default: loopback names)
@@ -117,6 +123,21 @@ function parseCount(what: string, text: string, min: number, max: number): numbe
     throw new ConfigError(`Not a valid ${what}: "${text}" (${min} to ${max})`);
   }
   return value;
+}
+
+/**
+ * Render threads yield the CPU to the event loop: on a busy core Linux gives a nice-5 thread
+ * about a third of the time of a nice-0 one (and wakes the loop ahead of it), so a hostile page
+ * slows its own render rather than every other request. Higher values protect the loop more,
+ * but on a machine busy with other processes renders then run out of their time budget.
+ */
+export const DEFAULT_RENDER_NICE = 5;
+
+/** At least 4 MiB: below that every cache would hold about one large page. */
+function parseCacheSize(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes < 4 * 1024 * 1024) throw new ConfigError(`Not a valid cache size: "${text}" (at least 4MiB)`);
+  return bytes;
 }
 
 /** One core stays with the event loop; more than 4 threads rarely pays for their memory. */
@@ -240,6 +261,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'write-rate-limit': { type: 'string' },
         'render-threads': { type: 'string' },
         'render-timeout': { type: 'string' },
+        'render-nice': { type: 'string' },
+        'cache-size': { type: 'string' },
         'max-page-streams': { type: 'string' },
         'max-streams-per-client': { type: 'string' },
         'public-url': { type: 'string' },
@@ -289,6 +312,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     writeRateLimit: parseRateLimit('WRITE_RATE_LIMIT', values['write-rate-limit'] ?? env['WRITE_RATE_LIMIT'] ?? '300/1m'),
     renderThreads: parseCount('number of render threads', values['render-threads'] ?? env['RENDER_THREADS'] ?? String(defaultRenderThreads()), 1, MAX_WORKERS),
     renderTimeout: parseCount('render timeout', values['render-timeout'] ?? env['RENDER_TIMEOUT'] ?? '3000', 10, 600_000),
+    renderNice: parseCount('render thread priority decrease', values['render-nice'] ?? env['RENDER_NICE'] ?? String(DEFAULT_RENDER_NICE), 0, 19),
+    cacheSize: parseCacheSize(values['cache-size'] ?? env['CACHE_SIZE'] ?? '256MiB'),
     maxPageStreams: parseCount('MAX_PAGE_STREAMS', values['max-page-streams'] ?? env['MAX_PAGE_STREAMS'] ?? '500', 1, 1_000_000),
     maxStreamsPerClient: parseCount('MAX_STREAMS_PER_CLIENT', values['max-streams-per-client'] ?? env['MAX_STREAMS_PER_CLIENT'] ?? '64', 1, 1_000_000),
     ...publicOrigins(values['public-url'] ?? env['PUBLIC_URL']),

@@ -30,7 +30,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeout,
     trustProxy: config.trustProxy,
-    work: { threads: config.renderThreads, timeBudgetMs: config.renderTimeout },
+    work: { threads: config.renderThreads, timeBudgetMs: config.renderTimeout, niceIncrement: config.renderNice },
     auth: {
       mode: config.auth,
       accounts,
@@ -43,6 +43,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     },
     hosts: { listenHost: config.host, publicOrigins: config.publicOrigins ?? [] },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
+    cacheSize: config.cacheSize,
     ...(metrics ? { metrics } : {}),
   });
   const address = await app.listen({ port: config.port, host: config.host });

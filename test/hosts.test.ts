@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getPage, type HttpResponse, putPage, request } from './support/http.js';
+import { connectRaw } from './support/raw-http.js';
 import { serverPerSuite } from './support/server.js';
 
 function assertMisdirected(res: HttpResponse): void {
@@ -40,6 +41,31 @@ describe('open mode on loopback: only loopback names', () => {
     assert.equal(after.text(), 'original\n');
     assert.equal(after.headers.etag, etag);
     assert.equal((await getPage(suite.url, 'New')).status, 404);
+  });
+
+  it('a refused PUT with Expect: 100-continue gets its 421 first and uploads nothing; pipelined after it, a loopback GET is answered', async () => {
+    const conn = await connectRaw(suite.url);
+    try {
+      conn.send(['PUT /api/pages/Expecting HTTP/1.1', 'Host: evil.test', 'Content-Type: text/markdown', 'If-None-Match: *', 'Expect: 100-continue', 'Content-Length: 5000', '', ''].join('\r\n'));
+      const res = await conn.next();
+      assert.equal(res.status, 421, 'the first thing sent must be the final status, not 100 Continue');
+      assert.equal(JSON.parse(res.body).code, 'misdirected-request');
+      assert.equal(res.headers['connection'], 'close');
+      await conn.closed();
+    } finally {
+      conn.close();
+    }
+    assert.equal((await getPage(suite.url, 'Expecting')).status, 404);
+    const pipelined = await connectRaw(suite.url);
+    try {
+      pipelined.send(['GET /api/pages/Target HTTP/1.1', 'Host: evil.test', '', 'GET /api/pages/Target HTTP/1.1', 'Host: localhost', '', ''].join('\r\n'));
+      const refused = await pipelined.next();
+      assert.equal(refused.status, 421);
+      assert.equal(JSON.parse(refused.body).code, 'misdirected-request');
+      assert.equal((await pipelined.next()).status, 200);
+    } finally {
+      pipelined.close();
+    }
   });
 
   it('accepts localhost, 127.0.0.1, [::1] and *.localhost with any port', async () => {

@@ -1,11 +1,11 @@
 // Sends a representation that carries validators: negotiates its coding, evaluates the
 // request's preconditions against metadata only, and loads the body only for a 200/206.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
-import { type CurrentRepresentation, evaluatePreconditions, formatHttpDate, type HeaderValue, parseEntityTagList } from '../conditional/index.js';
+import { type CurrentRepresentation, evaluatePreconditions, type HeaderValue, parseEntityTagList } from '../conditional/index.js';
 import { parseByteRange } from './byte-range.js';
-import { cachedCodedBody, type Coding, encodeBody, equivalentEtags, negotiateCoding, variantTag } from './content-coding.js';
+import { type Coding, equivalentEtags } from './content-coding.js';
 import { HttpProblem } from './errors.js';
+import { type ResponseCaches, responseCachesOf } from './response-caches.js';
 
 export interface Representation {
   /** Strong identity entity-tag, computed when the content was written. */
@@ -74,10 +74,11 @@ function weakenedTagDetail(tag: string): string {
 export function sendRepresentation(request: FastifyRequest, reply: FastifyReply, rep: Representation): Promise<FastifyReply> | undefined {
   const method = request.method;
   const headers = request.headers;
+  const caches = responseCachesOf(request);
   // Ranges are served from the identity bytes: a byte range of a coded body would need its own tag.
   const wantsRange = method === 'GET' && headers.range !== undefined;
-  const coding = wantsRange ? 'identity' : negotiateCoding(headers['accept-encoding'], rep.size);
-  const { etag, equivalents } = variantTag(rep.etag, coding);
+  const coding = wantsRange ? 'identity' : caches.codings.negotiate(headers['accept-encoding'], rep.size);
+  const { etag, equivalents } = caches.codings.variantTag(rep.etag, coding);
   const decision = evaluatePreconditions({ method, headers }, currentOf(rep, etag, equivalents));
 
   reply.header('etag', etag);
@@ -94,13 +95,13 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   if (decision.outcome === 'precondition-failed') throw preconditionFailed(decision.header, decision.malformed, rep.etag, headers['if-match']);
   // A date another revision shares cannot tell them apart (§8.8.2.2): date-only clients
   // (curl -z, wget -N) would keep the older text, so there is no Last-Modified until it can.
-  if (rep.lastModified !== undefined && !rep.lastModifiedIsWeak) reply.header('last-modified', httpDateOf(rep.lastModified));
-  return sendBody(request, reply, rep, coding, etag, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
+  if (rep.lastModified !== undefined && !rep.lastModifiedIsWeak) reply.header('last-modified', caches.httpDate(rep.lastModified));
+  return sendBody(caches, request, reply, rep, coding, etag, wantsRange && !(decision.outcome === 'proceed' && decision.ignoreRange));
 }
 
 // A body at hand (cached by its tag) is sent at once, with no promise; only a body that must
 // be read from the store waits for it.
-function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, codedTag: string, honourRange: boolean): Promise<FastifyReply> | undefined {
+function sendBody(caches: ResponseCaches, request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, codedTag: string, honourRange: boolean): Promise<FastifyReply> | undefined {
   // A 304 has no body to describe; everything with one says what it is. (nosniff and the
   // rest of the security headers are on every response already: security-headers.ts.)
   reply.header('content-type', rep.contentType);
@@ -111,22 +112,23 @@ function sendBody(request: FastifyRequest, reply: FastifyReply, rep: Representat
     reply.header('content-length', rep.size).send();
     return undefined;
   }
-  const coded = coding === 'identity' || head ? undefined : cachedCodedBody(codedTag);
+  const coded = coding === 'identity' || head ? undefined : caches.codings.cached(codedTag);
   if (coded !== undefined) {
     reply.code(200).send(coded);
     return undefined;
   }
-  const identity = identityBodies.get(rep.etag);
+  const identity = caches.identityBodies.get(rep.etag);
   if (identity !== undefined) {
-    sendFromIdentity(request, reply, rep, coding, honourRange, identity);
-    return undefined;
+    const sent = sendFromIdentity(caches, request, reply, rep, coding, honourRange, identity);
+    return sent instanceof Promise ? sent : undefined;
   }
-  return loadIdentityBody(rep).then((loaded) => sendFromIdentity(request, reply, rep, coding, honourRange, loaded));
+  return loadIdentityBody(caches, rep).then((loaded) => sendFromIdentity(caches, request, reply, rep, coding, honourRange, loaded));
 }
 
-function sendFromIdentity(request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean, identity: Buffer): FastifyReply {
+/** Sent at once, or the promise of it while a large body is compressed off the loop. */
+function sendFromIdentity(caches: ResponseCaches, request: FastifyRequest, reply: FastifyReply, rep: Representation, coding: Coding, honourRange: boolean, identity: Buffer): FastifyReply | Promise<FastifyReply> {
   // HEAD reports the length a GET would send; for a coded variant that means coding it.
-  if (request.method === 'HEAD') return reply.header('content-length', encodeBody(identity, coding, rep.etag).length).send();
+  if (request.method === 'HEAD') return whenCoded(caches.codings.encode(identity, coding, rep.etag), (coded) => reply.header('content-length', coded.length).send());
   if (honourRange) {
     const ranges = parseByteRange(String(request.headers.range), identity.length);
     if (ranges.kind === 'unsatisfiable') {
@@ -142,30 +144,16 @@ function sendFromIdentity(request: FastifyRequest, reply: FastifyReply, rep: Rep
       return reply.code(206).send(identity.subarray(start, end + 1));
     }
   }
-  return reply.code(200).send(encodeBody(identity, coding, rep.etag));
+  return whenCoded(caches.codings.encode(identity, coding, rep.etag), (coded) => reply.code(200).send(coded));
 }
 
-// Pages change far less often than they are read: formatted dates are kept, by second (an
-// HTTP-date has no finer resolution, RFC 9110 §5.6.7), so pages written together share one.
-const formattedDates = new Map<number, string>();
-function httpDateOf(time: number): string {
-  const second = Math.floor(time / 1000);
-  let text = formattedDates.get(second);
-  if (text === undefined) {
-    if (formattedDates.size >= 4096) formattedDates.clear();
-    text = formatHttpDate(second * 1000);
-    formattedDates.set(second, text);
-  }
-  return text;
+function whenCoded(coded: Buffer | Promise<Buffer>, send: (coded: Buffer) => FastifyReply): FastifyReply | Promise<FastifyReply> {
+  return coded instanceof Promise ? coded.then(send) : send(coded);
 }
 
-// Every ETag midair hands out names its bytes exactly (a hash of them), so bodies can be kept
-// by tag with nothing to invalidate: a popular page is read and encoded once per revision.
-const identityBodies = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
-
-async function loadIdentityBody(rep: Representation): Promise<Buffer> {
+async function loadIdentityBody(caches: ResponseCaches, rep: Representation): Promise<Buffer> {
   const loaded = await rep.load();
   const body = typeof loaded === 'string' ? Buffer.from(loaded, 'utf8') : loaded;
-  identityBodies.set(rep.etag, body);
+  caches.identityBodies.set(rep.etag, body);
   return body;
 }

@@ -8,13 +8,14 @@ import type { PageStore } from '../storage/store.js';
 import { registerTextParsers } from './body-parsers.js';
 import { answerClientError } from './client-errors.js';
 import { HttpProblem } from './errors.js';
-import { type HostSettings, installHostCheck } from './host-check.js';
+import { HostPolicy, type HostSettings, installHostCheck } from './host-check.js';
 import { jsonRepresentation } from './json-representation.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem, toProblem } from './problem-response.js';
 import { installRequestIntake } from './request-intake.js';
 import { unroutedPath } from './page-paths.js';
 import { sendRepresentation } from './representation.js';
+import { ResponseCaches } from './response-caches.js';
 import { ResourceTable, methodNotAllowed } from './resources.js';
 import { registerChangeRoutes } from './routes/changes.js';
 import { registerPageListRoutes } from './routes/page-list.js';
@@ -42,6 +43,8 @@ export interface HttpOptions {
   readonly hosts?: HostSettings;
   /** Prometheus metrics of this instance (http/metrics.ts); none when absent. */
   readonly metrics?: ServerMetrics;
+  /** Bodies, coded variants and tags this server keeps (default: 64 MiB each of bodies and coded bodies). */
+  readonly responseCaches?: ResponseCaches;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
@@ -85,13 +88,14 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
   // RFC 4918 §9.9: pages move (routes/page-moves.ts); known before any route, so every other resource answers it 405.
   app.addHttpMethod('MOVE');
 
-  // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
-  installRequestIntake(app.server);
-
+  (options.responseCaches ?? new ResponseCaches()).install(app);
   // Without a Fastify logger app.log logs nothing; midair's own warnings and errors still go to its logger.
   if (!verbose) app.log = log;
   // DNS rebinding: a Host that is not ours gets 421 before auth, routing or the body (host-check.ts).
-  installHostCheck(app, options.hosts ?? { listenHost: '127.0.0.1', publicOrigins: [] });
+  const hosts = new HostPolicy(options.hosts ?? { listenHost: '127.0.0.1', publicOrigins: [] });
+  const checkedAtIntake = installHostCheck(app, hosts, Boolean(options.trustProxy));
+  // RFC 9112 §9.3.2 pipelining, repeated date fields, Expect: 100-continue (request-intake.ts).
+  installRequestIntake(app.server, checkedAtIntake);
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);

@@ -6,6 +6,8 @@ export type Coding = 'identity' | 'gzip' | 'br';
 
 export const CODED: readonly Exclude<Coding, 'identity'>[] = ['gzip', 'br'];
 
+const CODINGS: readonly Coding[] = ['identity', ...CODED];
+
 /** `"abc"` with gzip becomes `"abc+gzip"`: strong, distinct, and recognisable. */
 export function codedEtag(etag: string, coding: Coding): string {
   return coding === 'identity' ? etag : `${etag.slice(0, -1)}+${coding}"`;
@@ -17,22 +19,12 @@ export interface VariantTag {
   readonly equivalents: readonly string[];
 }
 
-const CODINGS: readonly Coding[] = ['identity', ...CODED];
+type Variants = Readonly<Record<Coding, VariantTag>>;
 
-// Every conditional read asks for its variant's tag and that tag's equivalents: both are kept
-// by identity tag, so a revalidation, coded or not, builds no string and no array.
-const variantsByEtag = new Map<string, Readonly<Record<Coding, VariantTag>>>();
-
-function variantsOf(etag: string): Readonly<Record<Coding, VariantTag>> {
-  let variants = variantsByEtag.get(etag);
-  if (variants === undefined) {
-    if (variantsByEtag.size >= 16_384) variantsByEtag.clear();
-    const tags = CODINGS.map((coding) => codedEtag(etag, coding));
-    const entries = CODINGS.map((coding, i) => [coding, Object.freeze({ etag: tags[i]!, equivalents: Object.freeze(tags.filter((_, j) => j !== i)) })] as const);
-    variants = Object.freeze(Object.fromEntries(entries) as Record<Coding, VariantTag>);
-    variantsByEtag.set(etag, variants);
-  }
-  return variants;
+function variantsOf(etag: string): Variants {
+  const tags = CODINGS.map((coding) => codedEtag(etag, coding));
+  const entries = CODINGS.map((coding, i) => [coding, Object.freeze({ etag: tags[i]!, equivalents: Object.freeze(tags.filter((_, j) => j !== i)) })] as const);
+  return Object.freeze(Object.fromEntries(entries) as Record<Coding, VariantTag>);
 }
 
 /** The tag of the `coding` variant of the revision whose identity tag is `etag`. */
@@ -47,5 +39,26 @@ export function equivalentEtags(etag: string, selected: Coding = 'identity'): re
 
 /** Whether `tag` (any variant's) names the revision whose identity tag is `etag`. */
 export function namesRevision(tag: string, etag: string): boolean {
-  return tag === etag || equivalentEtags(etag).includes(tag);
+  return tag === etag || CODED.some((coding) => tag === codedEtag(etag, coding));
+}
+
+/**
+ * variantTag, remembered: every conditional read asks for its variant's tag and that tag's
+ * equivalents, so a server keeps them by identity tag, and a revalidation, coded or not,
+ * builds no string and no array. At most `max` revisions; past that it starts again.
+ */
+export class VariantTagMemo {
+  private readonly byEtag = new Map<string, Variants>();
+
+  constructor(private readonly max = 16_384) {}
+
+  variantTag(etag: string, coding: Coding): VariantTag {
+    let variants = this.byEtag.get(etag);
+    if (variants === undefined) {
+      if (this.byEtag.size >= this.max) this.byEtag.clear();
+      variants = variantsOf(etag);
+      this.byEtag.set(etag, variants);
+    }
+    return variants[coding];
+  }
 }

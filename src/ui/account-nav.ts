@@ -22,7 +22,13 @@ export function accountNav(request: FastifyRequest): string {
       <form method="post" action="/logout"><button type="submit" class="link">Sign out</button></form></div>`.value;
 }
 
-/** The page with the viewer's account links in place of the marker. */
-export function personalize(request: FastifyRequest, page: string): string {
-  return page.includes(ACCOUNT_NAV_MARKER) ? page.replace(ACCOUNT_NAV_MARKER, accountNav(request)) : page;
+/**
+ * The page's bytes, with the viewer's account links in place of the marker. Each side of the
+ * marker is encoded as it is: a 2 MiB page (a diff) is not copied once more as a string first.
+ */
+export function personalize(request: FastifyRequest, page: string): Buffer {
+  const at = page.indexOf(ACCOUNT_NAV_MARKER);
+  if (at < 0) return Buffer.from(page, 'utf8');
+  const parts = [page.slice(0, at), accountNav(request), page.slice(at + ACCOUNT_NAV_MARKER.length)];
+  return Buffer.concat(parts.map((part) => Buffer.from(part, 'utf8')));
 }

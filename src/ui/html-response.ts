@@ -1,23 +1,66 @@
 // Sending wiki pages: each HTML body is cached under a key naming everything it was made
 // from, and served through sendRepresentation with a strong ETag of its bytes and
 // Cache-Control: no-cache, so a reload of an unchanged page is a 304.
-import { createHash } from 'node:crypto';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash, webcrypto } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { hardenAsDocument } from '../http/security-headers.js';
 import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
-import { sendRepresentation } from '../http/representation.js';
+import { type Representation, sendRepresentation } from '../http/representation.js';
 import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
 
-interface Rendered {
-  readonly etag: string;
-  readonly body: Buffer;
+/** A page as sent: its representation is made once, so a 304 for it allocates nothing of ours. */
+type Rendered = Representation & { readonly body: Buffer };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly htmlPages: HtmlPages;
+  }
 }
 
-const rendered = new LRUCache<string, Rendered>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (r) => r.body.length || 1 });
+/** One server's rendered HTML pages, by a key naming everything each was made from, and the viewer. */
+export class HtmlPages {
+  private readonly pages: LRUCache<string, Rendered>;
+
+  constructor(maxBytes: number) {
+    this.pages = new LRUCache<string, Rendered>({ maxSize: maxBytes, sizeCalculation: (r) => r.body.length || 1 });
+  }
+
+  get(key: string): Rendered | undefined {
+    return this.pages.get(key);
+  }
+
+  /** Keeps `body` under `key`, with a strong ETag of its bytes. */
+  async keep(key: string, body: Buffer, viewer: string): Promise<Rendered> {
+    const page: Rendered = {
+      body,
+      etag: `"${(await sha256(body)).toString('base64url').slice(0, 24)}"`,
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
+      size: body.length,
+      load: async () => body,
+    };
+    this.pages.set(key, page);
+    return page;
+  }
+
+  /** Makes these the pages of `app` (the wiki's plugin) and of everything registered in it. */
+  install(app: FastifyInstance): void {
+    app.decorate('htmlPages', this as HtmlPages);
+  }
+}
+
+/** From this size a page is hashed off the event loop: a 2 MiB diff takes milliseconds to hash. */
+const OFF_LOOP_HASH_SIZE = 64 * 1024;
+
+/** SHA-256 of a small body at once; of a large one on libuv's thread pool (WebCrypto's digest runs there). */
+async function sha256(body: Buffer): Promise<Buffer> {
+  if (body.length < OFF_LOOP_HASH_SIZE) return createHash('sha256').update(body).digest();
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', body));
+}
 
 /**
  * Sends the page that `render` makes, unless the one cached under `key` can be used. The key
@@ -27,13 +70,9 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
   // A signed-in viewer's pages carry their name: cached, and validated, per viewer.
   const viewer = viewerKey(request);
   const cacheKey = key + viewer;
-  let page = rendered.get(cacheKey);
-  if (!page) {
-    const body = Buffer.from(personalize(request, (await render()).value), 'utf8');
-    page = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 24)}"` };
-    rendered.set(cacheKey, page);
-  }
-  return sendPage(request, reply, page, viewer);
+  const pages = request.server.htmlPages;
+  const page = pages.get(cacheKey) ?? (await pages.keep(cacheKey, personalize(request, (await render()).value), viewer));
+  return sendPage(request, reply, page);
 }
 
 /**
@@ -41,21 +80,13 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
  * sendRepresentation does (a 304 is sent at once); false when it is not cached.
  */
 export function sendCachedHtml(request: FastifyRequest, reply: FastifyReply, key: string): Promise<FastifyReply> | undefined | false {
-  const viewer = viewerKey(request);
-  const page = rendered.get(key + viewer);
-  return page === undefined ? false : sendPage(request, reply, page, viewer);
+  const page = request.server.htmlPages.get(key + viewerKey(request));
+  return page === undefined ? false : sendPage(request, reply, page);
 }
 
-function sendPage(request: FastifyRequest, reply: FastifyReply, page: Rendered, viewer: string): Promise<FastifyReply> | undefined {
-  const body = page.body;
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Rendered): Promise<FastifyReply> | undefined {
   hardenAsDocument(reply);
-  return sendRepresentation(request, reply, {
-    etag: page.etag,
-    contentType: 'text/html; charset=utf-8',
-    cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
-    size: body.length,
-    load: async () => body,
-  });
+  return sendRepresentation(request, reply, page);
 }
 
 /** A page that is an answer to this request only (a form result, an error): never stored. */
@@ -64,7 +95,7 @@ export function sendUncachedHtml(reply: FastifyReply, status: number, page: Html
     .code(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(Buffer.from(personalize(reply.request, page.value), 'utf8'));
+    .send(personalize(reply.request, page.value));
 }
 
 export function errorPage(status: number, title: string, detail: string, extra?: Html): Html {

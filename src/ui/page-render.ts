@@ -32,15 +32,18 @@ function partsSize(parts: RenderedParts): number {
 
 export class RevisionRenderer {
   // A revision never changes, so it is rendered once, for every viewer.
-  private readonly rendered = new LRUCache<string, RenderedParts>({ maxSize: 64 * 1024 * 1024, sizeCalculation: partsSize });
+  private readonly rendered: LRUCache<string, RenderedParts>;
   // Renders that ran out of time: repeated views must not burn a worker each time.
   private readonly outOfTime = new LRUCache<string, true>({ max: 10_000, ttl: OUT_OF_TIME_TTL_MS });
   private readonly linkStates: LinkStates;
 
+  /** `maxBytes`: the rendered revisions kept at most (their HTML's length). */
   constructor(
     private readonly store: PageStore,
     private readonly work: WorkPool,
+    maxBytes = 64 * 1024 * 1024,
   ) {
+    this.rendered = new LRUCache<string, RenderedParts>({ maxSize: maxBytes, sizeCalculation: partsSize });
     this.linkStates = new LinkStates(store);
   }
 

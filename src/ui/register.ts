@@ -10,7 +10,7 @@ import { assets } from './assets.js';
 import { WorkPool } from '../work/pool.js';
 import { CollisionTables } from './collision.js';
 import { Pages } from '../pages/index.js';
-import { htmlErrorHandler } from './html-response.js';
+import { HtmlPages, htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
@@ -33,6 +33,13 @@ export interface WikiContext {
   readonly work?: WorkPool;
   /** The domain every save goes through; without it the wiki makes its own over `store` and `work`. */
   readonly pages?: Pages;
+  /** Bytes of rendered HTML pages and of rendered revisions kept (default 64 MiB each). */
+  readonly cacheSizes?: WikiCacheSizes;
+}
+
+export interface WikiCacheSizes {
+  readonly htmlBytes: number;
+  readonly renderedBytes: number;
 }
 
 export async function registerWikiRoutes(app: FastifyInstance, context: WikiContext): Promise<void> {
@@ -50,7 +57,9 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
     wiki.setErrorHandler(htmlErrorHandler);
-    const renderer = new RevisionRenderer(context.store, work);
+    const sizes = context.cacheSizes ?? { htmlBytes: 64 * 1024 * 1024, renderedBytes: 64 * 1024 * 1024 };
+    new HtmlPages(sizes.htmlBytes).install(wiki);
+    const renderer = new RevisionRenderer(context.store, work, sizes.renderedBytes);
     wiki.addHook('onClose', async () => renderer.close());
     const routes = {
       store: context.store,

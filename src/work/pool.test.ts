@@ -1,6 +1,8 @@
 // The worker pool under tsx (the .ts worker entry): results, the time budget, the bounded queue.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { toProblem } from '../http/problem-response.js';
 import { WorkBusyError, WorkPool } from './pool.js';
 
@@ -23,6 +25,14 @@ describe('WorkPool', () => {
     assert.deepEqual(outcome.value.links, ['Home', 'Other']);
     assert.equal(outcome.value.parts.length, 3);
     assert.equal(outcome.value.parts[0], '<p>See ');
+  });
+
+  it('compresses a body in a worker thread, as the event loop would', async () => {
+    const body = Buffer.from('a large page '.repeat(10_000));
+    const coded = await pool(1, 10_000).compress(body, 'gzip');
+    assert.ok(Buffer.isBuffer(coded) && coded.length < body.length);
+    assert.deepEqual(gunzipSync(coded), body);
+    assert.deepEqual(brotliDecompressSync(await pool(1, 10_000).compress(body, 'br')), body);
   });
 
   it('computes merges and diff tables in a worker thread', async () => {
@@ -68,5 +78,30 @@ describe('WorkPool', () => {
     const done = settled.filter((s) => s.status === 'fulfilled');
     assert.ok(done.length >= 1);
     for (const d of done) assert.equal((d as PromiseFulfilledResult<{ done: boolean }>).value.done, true);
+  });
+});
+
+describe('WorkPool thread priority', () => {
+  /** The nice value of every thread of this process (field 19 of /proc/self/task/TID/stat). */
+  function threadNiceValues(): number[] {
+    return readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // The command name may hold spaces; the fields after its closing parenthesis do not.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+  }
+
+  it('runs its threads at the lower priority asked for, and leaves the event loop as it was', async () => {
+    const mainNice = () => Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);
+    const loopBefore = mainNice();
+    assert.ok(!threadNiceValues().includes(loopBefore + 7));
+    const work = new WorkPool({ threads: 1, timeBudgetMs: 10_000, niceIncrement: 7 });
+    try {
+      assert.ok((await work.run('render', { source: '# lowered' })).done);
+      assert.ok(threadNiceValues().includes(Math.min(19, loopBefore + 7)), 'a thread of the pool runs 7 lower');
+      assert.equal(mainNice(), loopBefore, 'the event loop keeps its priority');
+    } finally {
+      await work.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // Each task has a time budget; past it its thread is ended and the caller degrades.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { BodyCoding } from './compression.js';
 import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
 
 export interface WorkPoolOptions {
@@ -18,6 +19,12 @@ export interface WorkPoolOptions {
   readonly maxQueue?: number;
   /** Ms a task may wait for a thread, beyond its own budget (default MAX_WAIT_MS). */
   readonly maxWaitMs?: number;
+  /**
+   * How much lower the threads' CPU priority is than the event loop's (Unix nice; default 0).
+   * Where they share a core, the loop then wins it: a long render slows itself, not every
+   * small request. (piscina applies it in each thread through @napi-rs/nice.)
+   */
+  readonly niceIncrement?: number;
 }
 
 /** The answer of a task: its result, or not done when it ran out of time and was cancelled. */
@@ -58,6 +65,7 @@ export class WorkPool {
       // Our own check below answers 503 before piscina would refuse.
       maxQueue: this.maxQueue + 1,
       idleTimeout: 60_000,
+      niceIncrement: options.niceIncrement ?? 0,
     });
   }
 
@@ -88,6 +96,14 @@ export class WorkPool {
       clearTimeout(timer);
       started.close();
     }
+  }
+
+  /** A body compressed in a thread; rejects when it cannot be (queue full, out of time). */
+  async compress(body: Uint8Array, coding: BodyCoding): Promise<Buffer> {
+    const outcome = await this.run('compress', { body, coding });
+    if (!outcome.done) throw new Error(`compressing ${body.length} bytes with ${coding} ran out of time`);
+    const coded = outcome.value; // a Uint8Array once it has crossed the thread
+    return Buffer.from(coded.buffer, coded.byteOffset, coded.byteLength);
   }
 
   /** Tasks waiting for a thread. */

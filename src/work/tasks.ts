@@ -1,9 +1,10 @@
 // The work done off the event loop, as plain values in and out (they cross a thread by
-// structured clone): rendering Markdown, diff tables and three-way merges.
+// structured clone): rendering Markdown, diff tables, three-way merges, compressing large bodies.
 import { type MergeResult, mergeEdits } from '../merge/index.js';
 import { type RenderedParts, renderParts } from '../ui/markdown.js';
 import { searchText } from '../pages/plain-text.js';
 import { diffTable } from '../ui/views/diff-table.js';
+import { compressBody, type BodyCoding } from './compression.js';
 
 /** HTML diff tables of a clean merge, for the wiki's collision screen. */
 export interface MergeTables {
@@ -18,6 +19,7 @@ export const TASKS = {
   plainText: (input: { markdown: string }): string => searchText(input.markdown),
   diff: (input: { before: string; after: string; caption: string }): string => diffTable(input.before, input.after, input.caption).value,
   merge: (input: { base: string; current: string; mine: string }): MergeResult => mergeEdits(input.base, input.current, input.mine),
+  compress: (input: { body: Uint8Array; coding: BodyCoding }): Uint8Array => compressBody(input.body, input.coding),
   mergeTables: ({ base, current, merged }: { base: string; current: string; merged: string }): MergeTables => ({
     save: diffTable(current, merged, 'Changes your save makes to the current page').value,
     theirs: diffTable(base, current, 'Changes made by others since you started').value,
