@@ -1,6 +1,7 @@
-// How a revision's text is stored. The current revision stays plain UTF-8 (the hot read, and
-// what the search index reads); a revision that is no longer current is compressed by the
-// history compactor (history-compactor.ts). Each row names its encoding, so rows of both kinds
+// How a revision's text is stored. On SQLite the current revision stays plain UTF-8 (the hot
+// read) and a revision that is no longer current is compressed by the history compactor
+// (history-compactor.ts); PostgreSQL compresses each revision as it is written, so that no
+// row is rewritten (postgres/README.md). Each row names its encoding, so rows of both kinds
 // coexist and a conversion can stop and resume anywhere.
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw, inflateRawSync } from 'node:zlib';
