@@ -77,9 +77,8 @@ async function snippetSources(pool: ConnectionPool): Promise<Map<string, string 
     `SELECT s.name, s.body, ${columns.length > 0 ? 's.snippet' : 'NULL::bytea AS snippet'}, r.content, r.encoding FROM page_search s JOIN revisions r ON r.seq = s.seq ORDER BY s.name`,
   );
   type Row = { name: string; body: string | null; snippet: Buffer | null; content: Buffer; encoding: number };
-  return new Map(
-    (rows as Row[]).map((row) => [row.name, row.body ?? (row.snippet && unpackSnippetSource(row.snippet, storedSnippetReference(row.encoding, row.content)))]),
-  );
+  const source = async (row: Row) => row.body ?? (row.snippet && unpackSnippetSource(row.snippet, await storedSnippetReference(row.encoding, row.content)));
+  return new Map(await Promise.all((rows as Row[]).map(async (row) => [row.name, await source(row)] as const)));
 }
 
 async function countOf(pool: ConnectionPool, sql: string): Promise<number> {

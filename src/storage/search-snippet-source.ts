@@ -2,7 +2,7 @@
 // raw DEFLATE (RFC 1951), optionally against the start of the revision's own content, which
 // PostgreSQL uses so that the search index holds little more than what the content lacks.
 import { promisify } from 'node:util';
-import { constants, deflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, deflateRaw, inflateRaw, inflateRawSync } from 'node:zlib';
 import { REVISION_ENCODING } from './revision-codec.js';
 import { snippetSource } from './search-snippet.js';
 import { StoreError } from './store.js';
@@ -30,13 +30,21 @@ export function snippetReference(content: Buffer): Buffer {
  */
 export const STORED_REFERENCE_BYTES = SNIPPET_REFERENCE_BYTES + 1024;
 
+// Below this many stored bytes a reference is inflated on the event loop (well under a
+// millisecond); above, in the thread pool, so that a page of hits never holds the loop.
+const INFLATE_ON_LOOP_BELOW = 8 * 1024;
+
+const inflateRawAsync = promisify(inflateRaw);
+
 /** The reference of a stored revision's content, from at least its first STORED_REFERENCE_BYTES, inflating only those. */
-export function storedSnippetReference(encoding: number, stored: Buffer): Buffer {
+export async function storedSnippetReference(encoding: number, stored: Buffer): Promise<Buffer> {
   if (encoding === REVISION_ENCODING.plain) return snippetReference(stored);
   if (encoding !== REVISION_ENCODING.deflateRaw) throw new StoreError('corrupt', `A revision is stored in an encoding this version does not know (${encoding})`);
+  const start = stored.subarray(0, STORED_REFERENCE_BYTES);
+  // A stream cut short ends without its last block: flush what there is instead of failing.
+  const options = { finishFlush: constants.Z_SYNC_FLUSH };
   try {
-    const start = inflateRawSync(stored.subarray(0, STORED_REFERENCE_BYTES), { finishFlush: constants.Z_SYNC_FLUSH });
-    return snippetReference(start);
+    return snippetReference(start.length < INFLATE_ON_LOOP_BELOW ? inflateRawSync(start, options) : await inflateRawAsync(start, options));
   } catch (error) {
     throw new StoreError('corrupt', 'A compressed revision could not be inflated', { cause: error });
   }

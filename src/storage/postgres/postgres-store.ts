@@ -46,9 +46,9 @@ type SnippetColumns = { readonly body: string | null; readonly snippet: Buffer |
 // Only the start of the content: an uncompressed TOAST value is read in slices.
 const SNIPPET_COLUMNS = `s.body, s.snippet, substring(r.content FROM 1 FOR ${STORED_REFERENCE_BYTES}) AS reference, r.encoding AS reference_encoding`;
 
-function snippetSourceOf(row: SnippetColumns): string {
+async function snippetSourceOf(row: SnippetColumns): Promise<string> {
   if (row.body !== null) return row.body;
-  return row.snippet === null ? '' : unpackSnippetSource(row.snippet, storedSnippetReference(row.reference_encoding, row.reference));
+  return row.snippet === null ? '' : unpackSnippetSource(row.snippet, await storedSnippetReference(row.reference_encoding, row.reference));
 }
 
 // Revision numbers arrive from requests, so they are compared as bigint: an absurd number
@@ -291,7 +291,7 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
       (ranked[0]?.matches ?? 0) > RANKED_MATCHES
         ? await this.read<Row>('searchRecent', [tsquery, limit, offset])
         : ranked.filter((row) => row.name !== null);
-    return rows.map((row) => ({ name: row.name, snippet: searchSnippet(snippetSourceOf(row), parsed), rank: Number(row.rank) }));
+    return Promise.all(rows.map(async (row) => ({ name: row.name, snippet: searchSnippet(await snippetSourceOf(row), parsed), rank: Number(row.rank) })));
   }
 
   /**
@@ -321,7 +321,7 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     for (let after = ''; ; ) {
       const rows = await this.read<{ name: string; seq: string; body: string } & StoredReference>('plainSnippets', [after, UNSEARCHED_BATCH]);
       if (rows.length === 0) return;
-      const packed = await Promise.all(rows.map((row) => packSnippetSource(row.body, storedSnippetReference(row.reference_encoding, row.reference))));
+      const packed = await Promise.all(rows.map(async (row) => packSnippetSource(row.body, await storedSnippetReference(row.reference_encoding, row.reference))));
       await this.read('packSnippets', [rows.map((row) => row.name), rows.map((row) => row.seq), packed]);
       after = rows[rows.length - 1]!.name;
     }
