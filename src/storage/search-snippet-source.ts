@@ -2,8 +2,8 @@
 // raw DEFLATE (RFC 1951), optionally against the start of the revision's own content, which
 // PostgreSQL uses so that the search index holds little more than what the content lacks.
 import { promisify } from 'node:util';
-import { constants, deflateRaw, inflateRaw, inflateRawSync } from 'node:zlib';
-import { REVISION_ENCODING } from './revision-codec.js';
+import { constants, deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
+import { DEFLATE_ON_LOOP_BELOW, REVISION_ENCODING } from './revision-codec.js';
 import { snippetSource } from './search-snippet.js';
 import { StoreError } from './store.js';
 
@@ -50,9 +50,11 @@ export async function storedSnippetReference(encoding: number, stored: Buffer): 
   }
 }
 
-/** The snippet source of a page's plain text, packed in the thread pool, optionally against a reference. */
-export function packSnippetSource(text: string, reference: Buffer = NO_REFERENCE): Promise<Buffer> {
-  return deflateRawAsync(Buffer.from(snippetSource(text), 'utf8'), reference.length > 0 ? { dictionary: reference } : {});
+/** The snippet source of a page's plain text, packed (a long one in the thread pool), optionally against a reference. */
+export async function packSnippetSource(text: string, reference: Buffer = NO_REFERENCE): Promise<Buffer> {
+  const source = Buffer.from(snippetSource(text), 'utf8');
+  const options = reference.length > 0 ? { dictionary: reference } : {};
+  return source.length < DEFLATE_ON_LOOP_BELOW ? deflateRawSync(source, options) : deflateRawAsync(source, options);
 }
 
 /** The text packSnippetSource packed, given the same reference. */
