@@ -110,7 +110,8 @@ export function wholeWriteScript(channel: string): string {
     '6': `ARRAY['pgbench']`,
     '7': `ARRAY['pgbench']`,
     '8': `ARRAY[convert_to(${text}, 'UTF8')]`,
-    '9': `ARRAY[${text}]`,
+    // The snippet source; midair deflates it (and the content), pgbench stores the bytes as they are.
+    '9': `ARRAY[convert_to(${text}, 'UTF8')]`,
     '10': '(extract(epoch from clock_timestamp()) * 1000)::bigint',
     '11': `'${channel.replaceAll("'", "''")}'`,
     '12': 'ARRAY[false]',
@@ -119,6 +120,11 @@ export function wholeWriteScript(channel: string): string {
     // The indexed words, as a tsvector literal (search-terms.ts builds it in midair).
     '14': `ARRAY[to_tsvector('simple', ${text})::text]`,
     '15': `ARRAY[to_tsvector('simple', 'pgbench')::text]`,
+    // The content's encoding (revision-codec.ts): plain.
+    '16': 'ARRAY[0]::smallint[]',
+    // The revision's links (page, target): none, like the bench's pages.
+    '17': 'ARRAY[]::text[]',
+    '18': 'ARRAY[]::text[]',
   };
   const statement = BATCH_WRITE_SQL.replace(/\$(\d+)/g, (_, n: string) => one[n] ?? `$${n}`);
   // pgbench takes one line per command; the returned revision is the next write's expectation.

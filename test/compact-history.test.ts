@@ -234,7 +234,9 @@ describe('compact history on PostgreSQL', () => {
       const store = await openPostgresStore({ url: POSTGRES_URL, schema, compaction: { background: false } });
       try {
         const count = async (sql: string) => Number(((await pool.query(sql)).rows[0] as { count: string }).count);
-        assert.equal(await count('SELECT count(*) FROM pending_compression'), 6 * 2 + 1 + 1);
+        // Every old revision that is not a deletion, and the current revision of each of the 6
+        // pages, as PostgreSQL now compresses current revisions too.
+        assert.equal(await count('SELECT count(*) FROM pending_compression'), 6 * 2 + 1 + 1 + 6);
         await assertReadable(store, expected, 'after the migration');
         const compactor = new HistoryCompactor(postgresCompaction(pool), { background: false, batchRows: 3 });
         let batches = 0;
@@ -242,18 +244,27 @@ describe('compact history on PostgreSQL', () => {
           batches++;
           await assertReadable(store, expected, `after batch ${batches}`);
         }
-        assert.equal(batches, 5);
+        assert.equal(batches, 7);
         assert.equal(await count('SELECT count(*) FROM pending_compression'), 0);
         assert.equal(
-          await count(`SELECT count(*) FROM revisions r JOIN pages p ON p.name = r.name
-                       WHERE r.revision < p.revision AND NOT r.deleted AND r.size > 100 AND r.encoding = 0`),
+          await count(`SELECT count(*) FROM revisions WHERE NOT deleted AND size > 100 AND encoding = 0`),
           0,
-          'no old revision of any length is left plain',
+          'no revision of any length, old or current, is left plain',
         );
-        // A write supersedes a revision: the write statement queues it.
+        // A write stores its revision compressed at once: nothing is queued for the compactor.
         const state = await store.head('Page 2');
         assert.ok((await store.put('Page 2', 'new text\n'.repeat(500), state.revision, { summary: '', author: 'after' })).ok);
         expected.set(`Page 2\n${state.revision + 1}`, 'new text\n'.repeat(500));
+        assert.equal(await count('SELECT count(*) FROM pending_compression'), 0);
+        assert.equal(await count(`SELECT count(*) FROM revisions WHERE name = 'Page 2' AND revision = ${state.revision + 1} AND encoding = 1`), 1);
+        await assertReadable(store, expected, 'after a later write');
+        // A plain revision (as an older midair sharing the database writes it) is queued when superseded.
+        await pool.query(`UPDATE revisions SET content = convert_to('plain again', 'UTF8'), encoding = 0, etag = $1, size = 11
+                          WHERE name = 'Page 3' AND revision = (SELECT revision FROM pages WHERE name = 'Page 3')`, [revisionEtag('plain again')]);
+        const page3 = await store.head('Page 3');
+        expected.set(`Page 3\n${page3.revision}`, 'plain again');
+        assert.ok((await store.put('Page 3', 'newer\n'.repeat(100), page3.revision, { summary: '', author: 'after' })).ok);
+        expected.set(`Page 3\n${page3.revision + 1}`, 'newer\n'.repeat(100));
         assert.equal(await count('SELECT count(*) FROM pending_compression'), 1);
         await store.compactHistory();
         assert.equal(await count('SELECT count(*) FROM pending_compression'), 0);

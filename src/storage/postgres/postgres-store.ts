@@ -7,14 +7,15 @@ import { applyPostgresMove, type MoveChannels, type MoveOutcome, type PostgresMo
 import { fillUnscannedLinks } from './links-fill.js';
 import { StoreError } from '../store.js';
 import { parseSearchQuery, RANKED_MATCHES, tsqueryText } from '../search-query.js';
-import { searchSnippet, snippetSource } from '../search-snippet.js';
+import { searchSnippet } from '../search-snippet.js';
+import { packSnippetSource, STORED_REFERENCE_BYTES, snippetReference, storedSnippetReference, unpackSnippetSource } from '../search-snippet-source.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 import { PAGE_COLUMNS, REVISION_COLUMNS } from '../columns.js';
 import { SqlPageStore } from '../sql-page-store.js';
 import { type PageRow as PageRowOf, type RevisionRow as RevisionRowOf, rowDecoder } from '../rows.js';
 import { type ChangeFilter, changeQuerySql } from '../change-query.js';
 import { type BatchOutcome, GroupCommit, outcomeOf } from '../group-commit.js';
-import { type PageWrite as Write, pageWriteLimits } from '../page-write.js';
+import { pageWriteLimits } from '../page-write.js';
 import { ChangeFeed } from './change-feed.js';
 import { channelName, type ConnectionPool, createListenConnection, createPool, type NamedStatement, type PooledConnection, type PostgresStoreOptions } from './driver.js';
 import { asStoreError, isConnectionLost } from './errors.js';
@@ -22,7 +23,7 @@ import { POSTGRES_VALUES } from './values.js';
 import { postgresCompaction } from './postgres-compaction.js';
 import { migrate } from './schema.js';
 import { pageNameKey } from '../page-name-key.js';
-import { BATCH_WRITE_SQL, batchParameters, batchWriteOf } from './write-batch.js';
+import { BATCH_WRITE_SQL, batchParameters, prepareWrite, type PreparedWrite as Write } from './write-batch.js';
 import { KnownStates } from './known-states.js';
 
 export type { PostgresStoreOptions } from './driver.js';
@@ -33,6 +34,25 @@ const ROWS = rowDecoder(POSTGRES_VALUES);
 
 function changeParam(n: number): string {
   return n === 1 ? '$1::bigint' : `$${n}`;
+}
+
+/** The stored content of the revision a search row came from: what its snippet refers back to. */
+interface StoredReference {
+  readonly reference: Buffer;
+  readonly reference_encoding: number;
+}
+
+/**
+ * A search row's snippet source: `body` as rows written before it was deflated hold it, else
+ * `snippet`, inflated against its revision's content (search-snippet-source.ts).
+ */
+type SnippetColumns = { readonly body: string | null; readonly snippet: Buffer | null } & StoredReference;
+// Only the start of the content: an uncompressed TOAST value is read in slices.
+const SNIPPET_COLUMNS = `s.body, s.snippet, substring(r.content FROM 1 FOR ${STORED_REFERENCE_BYTES}) AS reference, r.encoding AS reference_encoding`;
+
+async function snippetSourceOf(row: SnippetColumns): Promise<string> {
+  if (row.body !== null) return row.body;
+  return row.snippet === null ? '' : unpackSnippetSource(row.snippet, await storedSnippetReference(row.reference_encoding, row.reference));
 }
 
 // Revision numbers arrive from requests, so they are compared as bigint: an absurd number
@@ -65,9 +85,10 @@ const SQL = {
                    FROM m JOIN page_search s ON s.name = m.name WHERE (SELECT count(*) FROM m) < $4::int
                    ORDER BY untitled, rank, s.name LIMIT $2 OFFSET $3
                  )
-                 SELECT t.matches, x.name, x.rank, x.body FROM (SELECT count(*)::int AS matches FROM m) t
+                 SELECT t.matches, x.name, x.rank, x.body, x.snippet, x.reference, x.reference_encoding FROM (SELECT count(*)::int AS matches FROM m) t
                  LEFT JOIN LATERAL (
-                   SELECT h.name, h.untitled, h.rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
+                   SELECT h.name, h.untitled, h.rank, ${SNIPPET_COLUMNS} FROM hits h JOIN page_search s ON s.name = h.name
+                   JOIN revisions r ON r.seq = s.seq
                  ) x ON true
                  ORDER BY x.untitled, x.rank, x.name`,
   // An unselective query (search-query.ts RANKED_MATCHES): name matches, then the newest.
@@ -81,17 +102,26 @@ const SQL = {
                       ORDER BY seq DESC LIMIT $2::int + $3::int)
                    ) u ORDER BY untitled, seq DESC LIMIT $2 OFFSET $3
                  )
-                 SELECT h.name, 0 AS rank, s.body FROM hits h JOIN page_search s ON s.name = h.name
+                 SELECT h.name, 0 AS rank, ${SNIPPET_COLUMNS} FROM hits h JOIN page_search s ON s.name = h.name
+                 JOIN revisions r ON r.seq = s.seq
                  ORDER BY h.untitled, h.seq DESC`,
   unsearched: `SELECT name, revision FROM pages p
                WHERE NOT deleted AND name > $1 AND NOT EXISTS (SELECT 1 FROM page_search s WHERE s.name = p.name)
                ORDER BY name LIMIT $2`,
   // Only while the page is still at that revision: a write since then indexed it itself.
-  indexUnsearched: `INSERT INTO page_search (name, seq, body, vector, name_vector)
+  indexUnsearched: `INSERT INTO page_search (name, seq, snippet, vector, name_vector)
                     SELECT p.name, r.seq, $3, $4::tsvector, $5::tsvector FROM pages p
                     JOIN revisions r ON r.name = p.name AND r.revision = p.revision
                     WHERE p.name = $1 AND p.revision = $2 AND NOT p.deleted
                     ON CONFLICT (name) DO NOTHING`,
+  // Rows whose snippet source is still plain text (a store written before it was deflated).
+  plainSnippets: `SELECT s.name, s.seq, ${SNIPPET_COLUMNS}
+                  FROM page_search s JOIN revisions r ON r.seq = s.seq
+                  WHERE s.body IS NOT NULL AND s.name > $1 ORDER BY s.name LIMIT $2`,
+  // Only while the row still holds what was read: a write since then stored its own.
+  packSnippets: `UPDATE page_search s SET snippet = c.snippet, body = NULL
+                 FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS c(name, seq, snippet)
+                 WHERE s.name = c.name AND s.seq = c.seq AND s.body IS NOT NULL`,
   // Parameters arrive from requests: compared as bigint, an absurd cursor finds nothing.
   recent_all: changeQuerySql(REVISION_COLUMNS, 'all', changeParam),
   recent_page: changeQuerySql(REVISION_COLUMNS, 'page', changeParam),
@@ -200,7 +230,7 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     this.plainText = options.plainText ?? ((content) => content);
     this.channels = { changes: channel, protection: options.protectionChannel ?? channel };
     // Batches overlap (one's commit with the next one's work), and a batch never holds one name twice.
-    this.writes = new GroupCommit((jobs) => this.timedCommit(jobs), {
+    this.writes = new GroupCommit<Write, BatchOutcome>((jobs) => this.timedCommit(jobs), {
       ...pageWriteLimits(options),
       maxInFlight: options.writeBatches ?? 2,
       fastLane: true,
@@ -238,11 +268,11 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
   }
 
   async put(name: string, content: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    return outcomeOf(await this.track(this.writes.submit({ kind: 'put', name, content, expectedRevision, info })));
+    return outcomeOf(await this.track(this.writes.submit(prepareWrite({ kind: 'put', name, content, expectedRevision, info }))));
   }
 
   async delete(name: string, expectedRevision: number, info: WriteInfo): Promise<WriteResult> {
-    return outcomeOf(await this.track(this.writes.submit({ kind: 'delete', name, expectedRevision, info })));
+    return outcomeOf(await this.track(this.writes.submit(prepareWrite({ kind: 'delete', name, expectedRevision, info }))));
   }
 
   protected listRows(after: string, limit: number, range: NameRange): Promise<PageRow[]> {
@@ -312,13 +342,13 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     const parsed = parseSearchQuery(query);
     if (parsed.parts.length === 0) return [];
     const tsquery = tsqueryText(parsed);
-    type Row = { name: string; body: string; rank: number };
+    type Row = { name: string; rank: number } & SnippetColumns;
     const ranked = await this.read<Row & { matches: number }>('searchRanked', [tsquery, limit, offset, RANKED_MATCHES + 1]);
     const rows: Row[] =
       (ranked[0]?.matches ?? 0) > RANKED_MATCHES
         ? await this.read<Row>('searchRecent', [tsquery, limit, offset])
         : ranked.filter((row) => row.name !== null);
-    return rows.map((row) => ({ name: row.name, snippet: searchSnippet(row.body, parsed), rank: Number(row.rank) }));
+    return Promise.all(rows.map(async (row) => ({ name: row.name, snippet: searchSnippet(await snippetSourceOf(row), parsed), rank: Number(row.rank) })));
   }
 
   /**
@@ -330,11 +360,27 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
     for (;;) {
       const missing = await this.read<{ name: string; revision: number }>('unsearched', [after, UNSEARCHED_BATCH]);
       for (const { name, revision } of missing) {
-        const text = storedSearchText(plainText((await this.content(name, revision)) ?? ''));
-        await this.read('indexUnsearched', [name, revision, snippetSource(text), tsvectorLiteral(name, text), nameVectorLiteral(name)]);
+        const content = (await this.content(name, revision)) ?? '';
+        const text = storedSearchText(plainText(content));
+        const snippet = await packSnippetSource(text, snippetReference(Buffer.from(content, 'utf8')));
+        await this.read('indexUnsearched', [name, revision, snippet, tsvectorLiteral(name, text), nameVectorLiteral(name)]);
       }
       if (missing.length < UNSEARCHED_BATCH) return;
       after = missing[missing.length - 1]!.name;
+    }
+  }
+
+  /**
+   * Search rows written before the snippet source was deflated get it deflated, a batch at a
+   * time in name order, each batch its own statement: an interrupted open resumes where it stopped.
+   */
+  async packPlainSnippets(): Promise<void> {
+    for (let after = ''; ; ) {
+      const rows = await this.read<{ name: string; seq: string; body: string } & StoredReference>('plainSnippets', [after, UNSEARCHED_BATCH]);
+      if (rows.length === 0) return;
+      const packed = await Promise.all(rows.map(async (row) => packSnippetSource(row.body, await storedSnippetReference(row.reference_encoding, row.reference))));
+      await this.read('packSnippets', [rows.map((row) => row.name), rows.map((row) => row.seq), packed]);
+      after = rows[rows.length - 1]!.name;
     }
   }
 
@@ -396,7 +442,7 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
   }
 
   private async apply(jobs: Write[]): Promise<BatchOutcome[]> {
-    const parameters = batchParameters(jobs.map(batchWriteOf), this.clock(), this.channel);
+    const parameters = batchParameters(await Promise.all(jobs.map((job) => job.prepared)), this.clock(), this.channel);
     const connection = await checkout(this.pool);
     let rows: RevisionRow[];
     try {
@@ -469,6 +515,7 @@ export async function openPostgresStore(options: PostgresStoreOptions & HistoryO
     });
     await feed.start();
     const store = new PostgresPageStore(pool, feed, channel, options.clock ?? Date.now, { ...options, protectionChannel: channelName('midair_protection', schema) });
+    await store.packPlainSnippets();
     await store.indexUnsearchedPages(options.plainText ?? ((content) => content));
     if (options.linkTargets) await fillUnscannedLinks(pool, options.linkTargets);
     return store;

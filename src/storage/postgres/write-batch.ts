@@ -4,11 +4,12 @@
 import { PAGE_COLUMNS, qualified, REVISION_COLUMNS } from '../columns.js';
 import { pageNameKey } from '../page-name-key.js';
 import type { PageWrite } from '../page-write.js';
+import { compressRevision, REVISION_ENCODING, type RevisionEncoding } from '../revision-codec.js';
 import { revisionEtag } from '../revision-etag.js';
-import { snippetSource } from '../search-snippet.js';
+import { packSnippetSource, snippetReference } from '../search-snippet-source.js';
 import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../search-terms.js';
 
-/** One write of a batch; `etag`, `content` and `body` are null for a deletion. */
+/** One write of a batch; `etag`, `content` and `snippet` are null for a deletion. */
 export interface BatchWrite {
   readonly name: string;
   readonly expectedRevision: number;
@@ -17,10 +18,11 @@ export interface BatchWrite {
   readonly size: number;
   readonly summary: string;
   readonly author: string;
-  /** The UTF-8 bytes of the new revision. */
+  /** The new revision as stored: its UTF-8 bytes in `encoding` (revision-codec.ts). */
   readonly content: Buffer | null;
-  /** What the search index keeps for snippets (plain text, NUL-free, bounded). */
-  readonly body: string | null;
+  readonly encoding: RevisionEncoding;
+  /** What the search index keeps for snippets, deflated against the content (search-snippet-source.ts). */
+  readonly snippet: Buffer | null;
   /** The indexed words as a tsvector literal (search-terms.ts tsvectorLiteral). */
   readonly vector: string | null;
   /** The name's words alone, as a tsvector literal. */
@@ -33,9 +35,25 @@ export interface BatchWrite {
   readonly links: readonly string[];
 }
 
+/**
+ * A queued write with its batch form in the making: compressing starts (in the thread pool)
+ * when the write is queued, so it overlaps the wait for a batch instead of lengthening one.
+ */
+export type PreparedWrite = PageWrite & { readonly prepared: Promise<BatchWrite> };
 
-/** A queued write as the batch statement takes it: hashed, encoded and indexed here, before the round trip. */
-export function batchWriteOf(job: PageWrite): BatchWrite {
+export function prepareWrite(job: PageWrite): PreparedWrite {
+  const prepared = batchWriteOf(job);
+  // Awaited by the batch that takes the write; this only keeps an early failure from going unhandled.
+  prepared.catch(() => undefined);
+  return { ...job, prepared };
+}
+
+/**
+ * A write as the batch statement takes it: hashed, compressed and indexed before the round
+ * trip. The new revision is stored compressed at once (unless that would not shrink it), so
+ * the history compactor never rewrites it and no dead copy of it is left behind.
+ */
+export async function batchWriteOf(job: PageWrite): Promise<BatchWrite> {
   const base = {
     name: job.name,
     expectedRevision: job.expectedRevision,
@@ -45,23 +63,28 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
     nameKey: pageNameKey(job.name),
     links: job.kind === 'put' ? (job.info.links ?? []) : [],
   };
-  if (job.kind === 'delete') return { ...base, deleted: true, etag: null, size: 0, content: null, body: null, vector: null, nameVector: null };
+  if (job.kind === 'delete') {
+    return { ...base, deleted: true, etag: null, size: 0, content: null, encoding: REVISION_ENCODING.plain, snippet: null, vector: null, nameVector: null };
+  }
   const text = storedSearchText(job.info.searchText ?? job.content);
+  const bytes = Buffer.from(job.content, 'utf8');
+  const [stored, snippet] = await Promise.all([compressRevision(bytes), packSnippetSource(text, snippetReference(bytes))]);
   return {
     ...base,
     deleted: false,
     etag: revisionEtag(job.content),
-    size: Buffer.byteLength(job.content, 'utf8'),
-    content: Buffer.from(job.content, 'utf8'),
-    body: snippetSource(text),
+    size: bytes.length,
+    content: stored.bytes,
+    encoding: stored.encoding,
+    snippet,
     vector: tsvectorLiteral(job.name, text),
     nameVector: nameVectorLiteral(job.name),
   };
 }
 
 /**
- * $1…$9 and $12…$15 are parallel arrays (one element per write; names unique within a batch),
- * $16 and $17 parallel arrays of links (one element per link: the page, its target),
+ * $1…$9 and $12…$16 are parallel arrays (one element per write; names unique within a batch),
+ * $17 and $18 parallel arrays of links (one element per link: the page, its target),
  * $10 the writer's clock, $11 the NOTIFY channel.
  *
  * - `w`: the writes, less those to protected pages made unless protected
@@ -75,12 +98,13 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
  * - `recorded`, `indexed`, `unindexed` follow only the rows that changed, in the same
  *   transaction, so history and the search index can never disagree with `pages`.
  * - `unlinked` and `linked` make the links table (backlinks) hold exactly the targets of each
- *   changed page ($16, $17: one element per link), touching only the rows that change, so no
+ *   changed page ($17, $18: one element per link), touching only the rows that change, so no
  *   row is both deleted and inserted by the statement; a deletion keeps none. `scanned` takes
  *   the page off the migration's to-do list, and `unredirected` lets a creation replace the
  *   redirect a move left at its name.
  * - `superseded` queues the revision each update replaced for the history compactor
- *   (history-compactor.ts); the statement's snapshot still holds it.
+ *   (history-compactor.ts) if it is still plain: written before revisions were compressed at
+ *   write, or by an older midair sharing the database. The statement's snapshot still holds it.
  * - One NOTIFY carries the batch's changes as a JSON array when it fits (payloads stay under
  *   8000 bytes); else each change gets its own, with the change or, if even that is too long,
  *   its sequence. It is sent only if the statement commits. The batch NOTIFY and its length
@@ -90,8 +114,8 @@ export function batchWriteOf(job: PageWrite): BatchWrite {
  */
 export const BATCH_WRITE_SQL = `
 WITH w AS (
-  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::text[], $12::bool[], $13::text[], $14::text[], $15::text[])
-    AS u(name, expected, gone, etag, size, summary, author, content, body, unless_protected, name_key, vector, name_vector)
+  SELECT u.* FROM unnest($1::text[], $2::bigint[], $3::bool[], $4::text[], $5::int[], $6::text[], $7::text[], $8::bytea[], $9::bytea[], $12::bool[], $13::text[], $14::text[], $15::text[], $16::smallint[])
+    AS u(name, expected, gone, etag, size, summary, author, content, snippet, unless_protected, name_key, vector, name_vector, encoding)
   WHERE NOT (u.unless_protected AND EXISTS (SELECT 1 FROM page_protection pp WHERE pp.name = u.name))
 ),
 created AS (
@@ -112,14 +136,14 @@ changed AS (
   SELECT * FROM created UNION ALL SELECT * FROM updated
 ),
 recorded AS (
-  INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content)
-  SELECT c.name, c.revision, c.deleted, c.etag, c.modified_ms, c.date_shared, c.size, w.summary, w.author, w.content
+  INSERT INTO revisions (name, revision, deleted, etag, modified_ms, date_shared, size, summary, author, content, encoding)
+  SELECT c.name, c.revision, c.deleted, c.etag, c.modified_ms, c.date_shared, c.size, w.summary, w.author, w.content, w.encoding
   FROM changed c JOIN w ON w.name = c.name
   ORDER BY c.name
   RETURNING ${REVISION_COLUMNS}
 ),
 link_rows AS (
-  SELECT k.from_name, k.to_name FROM unnest($16::text[], $17::text[]) AS k(from_name, to_name)
+  SELECT k.from_name, k.to_name FROM unnest($17::text[], $18::text[]) AS k(from_name, to_name)
 ),
 unlinked AS (
   DELETE FROM links l USING changed c WHERE l.from_name = c.name
@@ -138,12 +162,14 @@ unredirected AS (
 ),
 superseded AS (
   INSERT INTO pending_compression (seq)
-  SELECT r.seq FROM updated u JOIN revisions r ON r.name = u.name AND r.revision = u.revision - 1 WHERE NOT r.deleted
+  SELECT r.seq FROM updated u JOIN revisions r ON r.name = u.name AND r.revision = u.revision - 1
+  WHERE NOT r.deleted AND r.encoding = ${REVISION_ENCODING.plain}
+  ON CONFLICT DO NOTHING
 ),
 indexed AS (
-  INSERT INTO page_search (name, seq, body, vector, name_vector)
-  SELECT w.name, r.seq, w.body, w.vector::tsvector, w.name_vector::tsvector FROM recorded r JOIN w ON w.name = r.name WHERE NOT r.deleted
-  ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, body = excluded.body, vector = excluded.vector, name_vector = excluded.name_vector
+  INSERT INTO page_search (name, seq, snippet, vector, name_vector)
+  SELECT w.name, r.seq, w.snippet, w.vector::tsvector, w.name_vector::tsvector FROM recorded r JOIN w ON w.name = r.name WHERE NOT r.deleted
+  ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, body = NULL, snippet = excluded.snippet, vector = excluded.vector, name_vector = excluded.name_vector
 ),
 unindexed AS (
   DELETE FROM page_search s USING changed c WHERE s.name = c.name AND c.deleted
@@ -176,13 +202,14 @@ export function batchParameters(writes: readonly BatchWrite[], now: number, chan
     writes.map((w) => w.summary),
     writes.map((w) => w.author),
     writes.map((w) => w.content),
-    writes.map((w) => w.body),
+    writes.map((w) => w.snippet),
     now,
     channel,
     writes.map((w) => w.unlessProtected),
     writes.map((w) => w.nameKey),
     writes.map((w) => w.vector),
     writes.map((w) => w.nameVector),
+    writes.map((w) => w.encoding),
     writes.flatMap((w) => w.links.map(() => w.name)),
     writes.flatMap((w) => w.links),
   ];
