@@ -17,7 +17,7 @@ import { nameVectorLiteral, storedSearchText, tsvectorLiteral } from '../src/sto
 import { postgresVerdict } from './support/backing.js';
 import { probePostgres, TestSchemas, testDatabaseUrl } from './support/postgres.js';
 
-/** The schema before the snippet sources were deflated: seven migrations. */
+/** The schema before the snippet sources were deflated. */
 const SCHEMA_BEFORE_DEFLATED_SNIPPETS = BEFORE_DEFLATED_SNIPPETS;
 
 const POSTGRES_URL = testDatabaseUrl();
