@@ -8,7 +8,7 @@ import { ResourceTable } from '../src/http/resources.js';
 import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
 import { registerWikiRoutes } from '../src/ui/register.js';
-import { asPageSearch, type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
+import { type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
 import { createPage, putPage, request } from './support/http.js';
 import { removeDir, serverPerSuite, tempDir } from './support/server.js';
 
@@ -121,12 +121,6 @@ describe('search helpers', () => {
       { text: 'b', marked: true },
       { text: ' c', marked: false },
     ]);
-  });
-
-  it('a store with a search method is a PageSearch; one without is not', () => {
-    assert.equal(asPageSearch({ search: async () => [] })?.search !== undefined, true);
-    assert.equal(asPageSearch({}), undefined);
-    assert.equal(asPageSearch(null), undefined);
   });
 });
 

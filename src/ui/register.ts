@@ -17,13 +17,13 @@ import { registerHistoryRoutes } from './routes/history-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
-import { asPageSearch, type PageSearch } from './search.js';
+import type { PageSearch } from './search.js';
 
 export interface WikiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
-  /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
+  /** Full-text search; the store's own when absent (tests pass a stand-in). */
   readonly search?: PageSearch;
   /** Sign-in, accounts and page protection; without it nobody signs in. */
   readonly auth?: Auth;
@@ -58,7 +58,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
       work,
       pages,
       collisions: { pages, tables: new CollisionTables(work) },
-      search: context.search ?? asPageSearch(context.store),
+      search: context.search ?? context.store,
       maxPageBytes,
     };
     registerSiteRoutes(wiki, routes);

@@ -20,7 +20,7 @@ export interface WikiRouteContext {
   readonly pages: Pages;
   /** The merge proposals of collisions, with their diff tables. */
   readonly collisions: CollisionScreen;
-  readonly search: PageSearch | undefined;
+  readonly search: PageSearch;
   /** The largest page, in bytes (the server's body limit). */
   readonly maxPageBytes: number;
 }
