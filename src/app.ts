@@ -26,7 +26,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
-  // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
+  // The auth guard runs on each route before it reads the request (auth/guards.ts), and here on a URL no route matches.
   answerUnrouted(app, resources, auth.guardUnrouted);
 
   const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });

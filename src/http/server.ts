@@ -98,9 +98,9 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
   return app;
 }
 
-/** A URL no route matches: 405 with Allow when another method has a route there, else 404; guarded first. */
-export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, guard: preValidationHookHandler): void {
-  app.setNotFoundHandler({ preValidation: guard }, (request, reply) => {
+/** A URL no route matches: 405 with Allow when another method has a route there, else 404; `authGuard` runs first. */
+export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, authGuard: preValidationHookHandler): void {
+  app.setNotFoundHandler({ preValidation: authGuard }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
     const problem = allow ? methodNotAllowed(request.method, allow) : new HttpProblem('not-found', `Nothing is at ${path}.`);
