@@ -10,6 +10,7 @@ import { Pages } from './pages/index.js';
 import type { PageStore } from './storage/store.js';
 import { registerWikiRoutes } from './ui/register.js';
 import { WorkPool, type WorkPoolOptions } from './work/pool.js';
+import { TASK_WORKER } from './worker-tasks.js';
 
 export interface ServerOptions extends HttpOptions {
   readonly store: PageStore;
@@ -29,7 +30,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // The auth guard runs on each route before it reads the request (auth/guards.ts), and here on a URL no route matches.
   answerUnrouted(app, resources, auth.guardUnrouted);
 
-  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
+  const work = new WorkPool(TASK_WORKER, options.work ?? { threads: 1, timeBudgetMs: 3000 });
   app.addHook('onClose', () => work.close());
   const pages = new Pages(options.store, work);
   const context = { store: options.store, resources, writer: auth.writer, work, pages };

@@ -20,7 +20,6 @@ import { registerPageListRoutes } from './routes/page-list.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import type { Pages } from '../pages/index.js';
-import type { WorkPool } from '../work/pool.js';
 import { type EditorIdentity, registerPageEventRoutes } from './routes/page-events.js';
 import type { Writer } from './conditional-write.js';
 import type { FastifyRequest, preValidationHookHandler } from 'fastify';
@@ -112,7 +111,6 @@ export interface ApiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
-  readonly work: WorkPool;
   readonly pages: Pages;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;

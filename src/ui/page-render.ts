@@ -5,7 +5,7 @@
 // while no linked page changes.
 import { LRUCache } from 'lru-cache';
 import type { PageStore } from '../storage/store.js';
-import type { WorkPool } from '../work/pool.js';
+import type { WikiWork } from './wiki-tasks.js';
 import { escapeHtml } from './html.js';
 import { LinkStates } from './link-states.js';
 import { joinParts, type RenderedParts } from './markdown.js';
@@ -39,7 +39,7 @@ export class RevisionRenderer {
 
   constructor(
     private readonly store: PageStore,
-    private readonly work: WorkPool,
+    private readonly work: WikiWork,
   ) {
     this.linkStates = new LinkStates(store);
   }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { toProblem } from '../http/problem-response.js';
+import { TASK_WORKER } from '../worker-tasks.js';
 import { WorkBusyError, WorkPool } from './pool.js';
 
 /** Markdown that takes markdown-it far longer than a few milliseconds. */
@@ -11,7 +12,7 @@ describe('WorkPool', () => {
   const pools: WorkPool[] = [];
   // A busy machine may take long over the slow task: waiting for a thread is not what is tested.
   const pool = (threads: number, timeBudgetMs: number, maxQueue?: number) => {
-    const made = new WorkPool({ threads, timeBudgetMs, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
+    const made = new WorkPool(TASK_WORKER, { threads, timeBudgetMs, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
     pools.push(made);
     return made;
   };
