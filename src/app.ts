@@ -10,7 +10,9 @@ import type { StreamLimits } from './http/stream-quota.js';
 import { Pages } from './pages/index.js';
 import type { PageStore } from './storage/store.js';
 import { registerWikiRoutes, type WikiCacheSizes } from './ui/register.js';
+import { compressInPool } from './work/compression.js';
 import { WorkPool, type WorkPoolOptions } from './work/pool.js';
+import { TASK_WORKER } from './worker-tasks.js';
 
 export interface ServerOptions extends HttpOptions {
   readonly store: PageStore;
@@ -39,15 +41,15 @@ export function cacheShares(total: number): ResponseCacheSizes & WikiCacheSizes 
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const sizes = cacheShares(options.cacheSize ?? DEFAULT_CACHE_SIZE);
-  const work = new WorkPool(options.work ?? { threads: 1, timeBudgetMs: 3000 });
+  const work = new WorkPool(TASK_WORKER, options.work ?? { threads: 1, timeBudgetMs: 3000 });
   // Large bodies are compressed in the work pool, whose threads yield the CPU to the event loop.
-  const responseCaches = new ResponseCaches(sizes, (body, coding) => work.compress(body, coding));
+  const responseCaches = new ResponseCaches(sizes, (body, coding) => compressInPool(work, body, coding));
   const app = createHttpServer({ ...options, responseCaches });
   app.addHook('onClose', () => work.close());
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.
   const auth = await installAuth(app, options.auth ?? { mode: 'open' });
-  // Each route is guarded before it reads the request (auth/guards.ts); a URL no route matches is guarded here.
+  // The auth guard runs on each route before it reads the request (auth/guards.ts), and here on a URL no route matches.
   answerUnrouted(app, resources, auth.guardUnrouted);
 
   const pages = new Pages(options.store, work);

@@ -22,7 +22,7 @@ export async function superviseWorkers(config: Config): Promise<void> {
   // connection over; if the worker dies before acknowledging one, Node neither closes it nor
   // gives it to another worker, and that client waits forever.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const fork = (): Worker => cluster.fork({ MIDAIR_WORKER: '1' });
+  const fork = (): Worker => cluster.fork();
 
   // --metrics-port: the primary answers each scrape with the sum of every worker's metrics.
   let metricsAddress: string | undefined;

@@ -117,7 +117,7 @@ function cliCases(start: () => Promise<{ server: RunningServer; target: StoreTar
     await addUser(target, 'tok', 'editor');
     const session = await signIn(base, 'tok');
     for (const label of ['first', 'second']) {
-      assert.equal((await postForm(base, '/account/tokens', { label }, { cookie: cookie(session), ...sameOrigin(base) })).status, 201);
+      assert.equal((await postForm(base, '/account/tokens', { label }, { cookie: cookie(session), ...sameOrigin(base) })).status, 303);
     }
     const list = await runAdmin(target, ['token', 'list', 'tok']);
     assert.match(list.stdout, /^ID\s+LABEL\s+CREATED\s+LAST USED$/m);

@@ -10,12 +10,14 @@ import {
   bearer,
   cookie,
   createToken,
+  newTokenCookieOf,
   passwordOf,
   postForm,
   runAdmin,
   sameOrigin,
   sessionCookieOf,
   setCookieLine,
+  shownToken,
   signIn,
 } from './support/accounts.js';
 import { type HttpResponse, putPage, request } from './support/http.js';
@@ -24,6 +26,44 @@ import { type RunningServer, removeDir, startServer, tempDir } from './support/s
 
 function account(base: string, session: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
   return request(`${base}/account`, { headers: { cookie: cookie(session), ...headers } });
+}
+
+/**
+ * "Create token" is POST-redirect-GET: the 303's GET shows the token once, a reload shows the
+ * list without it and makes no second token, and another user never sees it. `postBase` and
+ * `getBase` may be two processes: the new token crosses the redirect in a cookie.
+ */
+async function createTokenOnce(postBase: string, getBase: string, session: string, otherSession: string): Promise<void> {
+  const label = `reload ${Math.random().toString(36).slice(2, 8)}`;
+  const created = await postForm(postBase, '/account/tokens', { label }, { cookie: cookie(session), ...sameOrigin(postBase) });
+  assert.equal(created.status, 303);
+  assert.equal(created.headers.location, '/account');
+  assert.equal(shownToken(created), undefined, 'the POST answer itself shows nothing to reload');
+  const line = ([] as string[]).concat(created.headers['set-cookie'] ?? []).find((c) => c.startsWith('midair_new_token='))!;
+  assert.match(line, /; Path=\/account/);
+  assert.match(line, /; HttpOnly/i);
+  assert.match(line, /; SameSite=Strict/i);
+  assert.match(line, /; Max-Age=300/);
+  const carried = newTokenCookieOf(created)!;
+
+  // Another user's session with this browser's cookie (a sign-out in between) sees no token.
+  const stranger = await account(getBase, otherSession, { cookie: `${cookie(otherSession)}; ${carried}` });
+  assert.equal(shownToken(stranger), undefined);
+
+  const shown = await account(getBase, session, { cookie: `${cookie(session)}; ${carried}` });
+  assert.equal(shown.status, 200);
+  const token = shownToken(shown)!;
+  assert.ok(token, 'the page the redirect leads to shows the new token');
+  assert.match(shown.text(), new RegExp(label));
+  assert.ok(([] as string[]).concat(shown.headers['set-cookie'] ?? []).some((c) => /^midair_new_token=;.*Max-Age=0/.test(c)), 'and forgets it');
+
+  // The reload: the browser no longer has the cookie; the page lists the token once, without its value.
+  const reloaded = await account(getBase, session);
+  assert.equal(reloaded.status, 200);
+  assert.equal(shownToken(reloaded), undefined);
+  assert.equal([...reloaded.text().matchAll(new RegExp(`Revoke the token ${label}"`, 'g'))].length, 1, 'one token, not two');
+  const used = await putPage(postBase, `Made by ${label}`, 'x\n', { 'if-none-match': '*', ...bearer(token) });
+  assert.equal(used.status, 201, 'the token shown works');
 }
 
 async function startWithUsers(args: string[], users: [string, 'reader' | 'editor' | 'admin'][], env: Record<string, string> = {}): Promise<RunningServer> {
@@ -133,6 +173,10 @@ describe('browser sessions', () => {
     assert.match(String(after.headers['www-authenticate']), /error="invalid_token"/);
     // Reads are open in accounts mode, but a revoked token is refused even there.
     assert.equal((await request(`${base}/api/pages/Token%20Page`, { headers: bearer(token) })).status, 401);
+  });
+
+  it('"Create token" redirects (303) and shows the new token once: a reload makes no second one', async () => {
+    await createTokenOnce(base, base, await signIn(base, 'ana'), await signIn(base, 'bo'));
   });
 
   it('a token cannot make or revoke tokens, nor change the password', async () => {
@@ -271,6 +315,7 @@ describe('accounts shared by processes on PostgreSQL', postgresTestOptions(), ()
     const databaseUrl = await serverSchema(schemas);
     const dataDir = tempDir();
     await addUser({ dataDir, databaseUrl }, 'ida', 'editor');
+    await addUser({ dataDir, databaseUrl }, 'jo', 'editor');
     const [one, two] = await Promise.all([
       startServer({ args: ['--auth', 'accounts'], env: { DATABASE_URL: databaseUrl } }),
       startServer({ args: ['--auth', 'accounts'], env: { DATABASE_URL: databaseUrl } }),
@@ -278,6 +323,7 @@ describe('accounts shared by processes on PostgreSQL', postgresTestOptions(), ()
     try {
       const session = await signIn(one.url, 'ida');
       assert.equal((await account(two.url, session)).status, 200, 'the session is known to the other process');
+      await createTokenOnce(one.url, two.url, session, await signIn(two.url, 'jo'));
       const token = await createToken(two.url, session, 'shared');
       const created = await putPage(one.url, 'Shared', 'x\n', { 'if-none-match': '*', ...bearer(token) });
       assert.equal(created.status, 201);

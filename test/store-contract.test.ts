@@ -649,24 +649,24 @@ const CONTRACT: readonly ContractCase[] = [
     },
   },
   {
-    name: 'a guarded write (unlessProtected) to a protected page is refused as protected, before any conflict; unguarded ones commit',
+    name: 'a write barred from protected pages (unlessProtected) to a protected page is refused as protected, before any conflict; others commit',
     async run(backing) {
       const store = await backing.open();
       const accounts = await backing.accounts();
-      const guarded = (summary: string) => ({ ...by(summary), unlessProtected: true });
+      const barred = (summary: string) => ({ ...by(summary), unlessProtected: true });
       const PROTECTED = { ok: false, reason: 'protected' };
       committed(await store.put('Locked', 'v1', 0, by('v1')));
       committed(await store.put('Free', 'f1', 0, by('f1')));
       await accounts.setProtected('Locked', true, 'ana', 1);
       await accounts.setProtected('Unborn', true, 'ana', 1);
-      assert.deepEqual(await store.put('Locked', 'v2', 1, guarded('current')), PROTECTED);
-      assert.deepEqual(await store.put('Locked', 'v2', 7, guarded('stale')), PROTECTED, 'protected wins over a stale revision');
-      assert.deepEqual(await store.delete('Locked', 1, guarded('delete')), PROTECTED);
-      assert.deepEqual(await store.put('Unborn', 'x', 0, guarded('create')), PROTECTED, 'a protected name cannot be created');
-      // Together, as one batch would take them: only the guarded write to the protected page fails.
+      assert.deepEqual(await store.put('Locked', 'v2', 1, barred('current')), PROTECTED);
+      assert.deepEqual(await store.put('Locked', 'v2', 7, barred('stale')), PROTECTED, 'protected wins over a stale revision');
+      assert.deepEqual(await store.delete('Locked', 1, barred('delete')), PROTECTED);
+      assert.deepEqual(await store.put('Unborn', 'x', 0, barred('create')), PROTECTED, 'a protected name cannot be created');
+      // Together, as one batch would take them: only the barred write to the protected page fails.
       const [refused, free, admin] = await Promise.all([
-        store.put('Locked', 'guarded', 1, guarded('guarded')),
-        store.put('Free', 'f2', 1, guarded('free')),
+        store.put('Locked', 'barred', 1, barred('barred')),
+        store.put('Free', 'f2', 1, barred('free')),
         store.put('Locked', 'by an admin', 1, by('admin')),
       ]);
       assert.deepEqual(refused, PROTECTED);
@@ -675,7 +675,7 @@ const CONTRACT: readonly ContractCase[] = [
       assert.equal(await store.content('Locked', 2), 'by an admin');
       assert.equal((await store.history('Locked', { limit: 10 })).length, 2, 'no refused write left a revision');
       await accounts.setProtected('Locked', false, 'ana', 2);
-      assert.equal(committed(await store.put('Locked', 'v3', 2, guarded('after'))).revision, 3);
+      assert.equal(committed(await store.put('Locked', 'v3', 2, barred('after'))).revision, 3);
     },
   },
   {

@@ -7,8 +7,11 @@ import { HttpProblem } from '../src/http/errors.js';
 import { ResourceTable } from '../src/http/resources.js';
 import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
+import { Pages } from '../src/pages/index.js';
 import { registerWikiRoutes } from '../src/ui/register.js';
-import { asPageSearch, type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
+import { WorkPool } from '../src/work/pool.js';
+import { type AppTasks, TASK_WORKER } from '../src/worker-tasks.js';
+import { type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
 import { createPage, putPage, request } from './support/http.js';
 import { removeDir, serverPerSuite, tempDir } from './support/server.js';
 
@@ -31,17 +34,21 @@ const fake: PageSearch = {
 
 let app: FastifyInstance;
 let store: PageStore;
+let work: WorkPool<AppTasks>;
 let address: string;
 const dataDir = tempDir();
 
 before(async () => {
   store = await openStore({ dataDir });
   app = Fastify({ exposeHeadRoutes: false });
-  await registerWikiRoutes(app, { store, resources: new ResourceTable(), writer: () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') }), search: fake });
+  work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 3000 });
+  const writer = () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') });
+  await registerWikiRoutes(app, { store, resources: new ResourceTable(), writer, search: fake, work, pages: new Pages(store, work) });
   address = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 after(async () => {
   await app.close();
+  await work.close();
   await store.close();
   removeDir(dataDir);
 });
@@ -121,12 +128,6 @@ describe('search helpers', () => {
       { text: 'b', marked: true },
       { text: ' c', marked: false },
     ]);
-  });
-
-  it('a store with a search method is a PageSearch; one without is not', () => {
-    assert.equal(asPageSearch({ search: async () => [] })?.search !== undefined, true);
-    assert.equal(asPageSearch({}), undefined);
-    assert.equal(asPageSearch(null), undefined);
   });
 });
 

@@ -1,4 +1,5 @@
-// Where the auth guard runs on each route. It must run before anything reads the request (its
+// Where the auth guard runs on each route. ("Guard" names only this check: who may do what. A
+// write's precondition and a page's protection have their own names.) It must run before anything reads the request (its
 // body, its page), so it is the route's first onRequest hook; or, on a GET or HEAD route with
 // no hooks and no validation of its own, the start of the handler, which on such a route is
 // the first code Fastify runs for the request (it reads no body for GET and HEAD): there the
@@ -36,8 +37,9 @@ export function guardHook(keeper: Gatekeeper, accessOf: AccessOf): Guard {
   };
 }
 
-function guardedHandler(keeper: Gatekeeper, accessOf: AccessOf, handler: RouteHandlerMethod): RouteHandlerMethod {
-  return function guarded(this: FastifyInstance, request, reply) {
+/** The handler, with the guard run at its start (a GET/HEAD route with nothing before its handler). */
+function guardFirstInHandler(keeper: Gatekeeper, accessOf: AccessOf, handler: RouteHandlerMethod): RouteHandlerMethod {
+  return function guardThenHandle(this: FastifyInstance, request, reply) {
     const checked = check(keeper, accessOf, request, reply);
     return checked === true ? handler.call(this, request, reply) : checked.then(() => handler.call(this, request, reply));
   };
@@ -64,7 +66,7 @@ export function guardEveryRoute(app: FastifyInstance, keeper: Gatekeeper): void 
     // The rule is looked up once here, not per request.
     const accessOf = routeAccess(route.url);
     if (handlerRunsFirst(route)) {
-      route.handler = guardedHandler(keeper, accessOf, route.handler);
+      route.handler = guardFirstInHandler(keeper, accessOf, route.handler);
       return;
     }
     route.onRequest = [guardHook(keeper, accessOf), ...[route.onRequest ?? []].flat()];

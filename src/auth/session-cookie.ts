@@ -12,22 +12,27 @@ function attributes(request: FastifyRequest) {
 
 /** The session id the request's Cookie header carries, if any. */
 export function sessionIdOf(request: FastifyRequest): string | undefined {
+  return cookieOf(request, SESSION_COOKIE);
+}
+
+/** The value of cookie `name` in the request's Cookie header, if any. */
+export function cookieOf(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
-  return header === undefined ? undefined : parseCookie(header)[SESSION_COOKIE];
+  return header === undefined ? undefined : parseCookie(header)[name];
 }
 
 // The last word wins: a response that clears an expired session and then starts a new one
-// sends only the new one.
-function setSessionCookie(reply: FastifyReply, cookie: SetCookie): void {
-  const others = [reply.getHeader('set-cookie') ?? []].flat().map(String).filter((line) => !line.startsWith(`${SESSION_COOKIE}=`));
+// sends only the new one. Cookies of other names are kept.
+export function setCookie(reply: FastifyReply, cookie: SetCookie): void {
+  const others = [reply.getHeader('set-cookie') ?? []].flat().map(String).filter((line) => !line.startsWith(`${cookie.name}=`));
   reply.removeHeader('set-cookie');
   reply.header('set-cookie', [...others, stringifySetCookie(cookie)]);
 }
 
 export function sendSessionCookie(request: FastifyRequest, reply: FastifyReply, id: string, maxAgeSeconds: number): void {
-  setSessionCookie(reply, { name: SESSION_COOKIE, value: id, maxAge: maxAgeSeconds, ...attributes(request) });
+  setCookie(reply, { name: SESSION_COOKIE, value: id, maxAge: maxAgeSeconds, ...attributes(request) });
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  setSessionCookie(reply, { name: SESSION_COOKIE, value: '', maxAge: 0, expires: new Date(0), ...attributes(request) });
+  setCookie(reply, { name: SESSION_COOKIE, value: '', maxAge: 0, expires: new Date(0), ...attributes(request) });
 }

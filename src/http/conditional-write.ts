@@ -7,7 +7,7 @@ import type { Author, DeleteOutcome, SaveOutcome } from '../pages/index.js';
 import { HttpProblem } from './errors.js';
 import { preconditionFailed } from './representation.js';
 
-/** Who writes: what the store records, and what guards the write. */
+/** Who writes: the author the store records, and whether protected pages are barred to them. */
 export interface Writer {
   readonly author: string;
   /** Protected pages are not this writer's to edit; the store re-checks in the write's transaction. */

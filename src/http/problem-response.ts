@@ -4,6 +4,7 @@ import { hardenAsNonDocument } from './security-headers.js';
 import { StoreError } from '../storage/store.js';
 import { domainProblem } from './domain-problems.js';
 import { HttpProblem, type ProblemCode, problemDocument } from './errors.js';
+import { dropRepresentationFields } from './validator-headers.js';
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
@@ -52,14 +53,12 @@ export function toProblem(error: unknown): HttpProblem {
   return new HttpProblem('internal-error', 'An unexpected error occurred; it has been logged.');
 }
 
-const REPRESENTATION_HEADERS = ['etag', 'last-modified', 'content-encoding', 'content-range', 'accept-ranges', 'vary'];
-
 export function sendProblem(reply: FastifyReply, problem: HttpProblem, instance?: string): FastifyReply {
   const body = Buffer.from(JSON.stringify(problemDocument(problem, instance)), 'utf8');
   // A problem is about this request, not a representation of the resource: drop the
-  // representation's headers, then add the ones the problem itself carries (ETag on 412,
-  // Content-Range on 416, Allow on 405, Retry-After on 503).
-  for (const name of REPRESENTATION_HEADERS) reply.removeHeader(name);
+  // representation's fields but those its status keeps (validator-headers.ts), then add the
+  // ones the problem itself carries (ETag on 412, Content-Range on 416, Allow on 405, Retry-After on 503).
+  dropRepresentationFields(reply, problem.status);
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   reply.header('cache-control', 'no-store');
   // Also for errors raised before any hook ran (a URL that is not valid percent-encoding).

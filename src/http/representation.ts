@@ -85,9 +85,9 @@ export function sendRepresentation(request: FastifyRequest, reply: FastifyReply,
   reply.header('cache-control', rep.cacheControl);
   reply.header('vary', 'Accept-Encoding');
 
-  // RFC 9110 §15.4.5: a 304 carries ETag, Cache-Control and Vary as the 200 would, and no other
-  // representation metadata; Last-Modified would help only a response without an ETag. The
-  // cache keeps the stored one, which cannot have changed while the tag has not.
+  // A 304 carries these, as the 200 would, and no other representation metadata
+  // (NOT_MODIFIED_FIELDS, validator-headers.ts); Last-Modified would help only a response
+  // without an ETag. The cache keeps the stored one, which cannot have changed while the tag has not.
   if (decision.outcome === 'not-modified') {
     reply.code(304).send();
     return undefined;

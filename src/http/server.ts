@@ -23,7 +23,6 @@ import { registerPageRoutes } from './routes/pages.js';
 import { registerRevisionRoutes } from './routes/revisions.js';
 import { registerBacklinkRoutes } from './routes/page-backlinks.js';
 import type { Pages } from '../pages/index.js';
-import type { WorkPool } from '../work/pool.js';
 import { type EditorIdentity, registerPageEventRoutes } from './routes/page-events.js';
 import type { Writer } from './conditional-write.js';
 import type { FastifyRequest, preValidationHookHandler } from 'fastify';
@@ -107,9 +106,9 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
   return app;
 }
 
-/** A URL no route matches: 405 with Allow when another method has a route there, else 404; guarded first. */
-export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, guard: preValidationHookHandler): void {
-  app.setNotFoundHandler({ preValidation: guard }, (request, reply) => {
+/** A URL no route matches: 405 with Allow when another method has a route there, else 404; `authGuard` runs first. */
+export function answerUnrouted(app: FastifyInstance, resources: ResourceTable, authGuard: preValidationHookHandler): void {
+  app.setNotFoundHandler({ preValidation: authGuard }, (request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = resources.allowFor(path);
     const problem = allow ? methodNotAllowed(request.method, allow) : unroutedPath(path);
@@ -121,7 +120,6 @@ export interface ApiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
-  readonly work: WorkPool;
   readonly pages: Pages;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { findRevisionByEtag, type MergeResult } from '../merge/index.js';
 import type { PageStore, RevisionInfo } from '../storage/store.js';
-import { WorkBusyError, type WorkPool } from '../work/pool.js';
+import { WorkBusyError } from '../work/pool.js';
+import type { PageWork } from './page-tasks.js';
 import { namesRevision } from './variant-tags.js';
 
 /** Browsers send a textarea's line breaks as CRLF; pages are merged, and shown, with LF. */
@@ -46,7 +47,7 @@ export class MergeProposals {
 
   constructor(
     private readonly store: PageStore,
-    private readonly work: WorkPool,
+    private readonly work: PageWork,
     cacheBytes: number = 32 * 1024 * 1024,
   ) {
     this.merges = new LRUCache({ maxSize: cacheBytes, sizeCalculation: (m) => m.content.length || 1 });

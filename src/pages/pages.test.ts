@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { PageState, PageStore, WriteResult } from '../storage/store.js';
 import { WorkPool } from '../work/pool.js';
+import { TASK_WORKER } from '../worker-tasks.js';
 import { Pages, type WritePrecondition } from './index.js';
 
-const work = new WorkPool({ threads: 1, timeBudgetMs: 3000 });
+const work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 3000 });
 after(() => work.close());
 
 function state(revision: number, etag: string, exists = true): PageState {

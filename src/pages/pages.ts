@@ -2,7 +2,7 @@
 // let the store compare-and-swap on exactly the revision that decision saw. If the page moved
 // in between, decide again against the new state. The API and the wiki both write through here.
 import type { MoveResult, PageState, PageStore, WriteInfo, WriteResult } from '../storage/store.js';
-import type { WorkPool } from '../work/pool.js';
+import type { PageWork } from './page-tasks.js';
 import { lazyIndexedText, withSearchText } from './search-text.js';
 import { pageLinks } from './page-links.js';
 import { checkMove } from './page-moves.js';
@@ -57,7 +57,7 @@ export class Pages {
 
   constructor(
     readonly store: PageStore,
-    readonly work: WorkPool,
+    readonly work: PageWork,
     options: { readonly mergeCacheBytes?: number } = {},
   ) {
     this.proposals = new MergeProposals(store, work, options.mergeCacheBytes);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { searchText } from './plain-text.js';
 import { WorkPool } from '../work/pool.js';
+import { TASK_WORKER } from '../worker-tasks.js';
 import { indexedText, lazyIndexedText, withSearchText } from './search-text.js';
 
 const LARGE = '## Heading **bold** and [a link](https://example.com/x)\n\n'.repeat(600);
@@ -12,7 +13,7 @@ describe('indexedText', () => {
   const pools: WorkPool[] = [];
   after(() => Promise.all(pools.map((p) => p.close())));
   const pool = (maxQueue?: number) => {
-    const made = new WorkPool({ threads: 1, timeBudgetMs: 60_000, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
+    const made = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 60_000, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
     pools.push(made);
     return made;
   };
@@ -39,10 +40,10 @@ describe('indexedText', () => {
     let runs = 0;
     const work = pool();
     const original = work.run.bind(work);
-    work.run = ((...args: Parameters<WorkPool['run']>) => {
+    work.run = ((...args: Parameters<typeof original>) => {
       runs++;
       return original(...args);
-    }) as WorkPool['run'];
+    }) as typeof original;
     const indexed = lazyIndexedText(work, LARGE);
     const [a, b] = await Promise.all([indexed(), indexed()]);
     assert.equal(await indexed(), a);

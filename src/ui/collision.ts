@@ -6,8 +6,7 @@ import { type MergeResult, wholeConflict } from '../merge/index.js';
 import type { MergeProposal, Pages, TaggedRevision } from '../pages/index.js';
 import { textHash } from '../pages/index.js';
 import type { RevisionInfo } from '../storage/store.js';
-import type { WorkPool } from '../work/pool.js';
-import type { MergeTables } from '../work/tasks.js';
+import type { MergeTables, WikiWork } from './wiki-tasks.js';
 
 export interface Attempt {
   readonly name: string;
@@ -46,7 +45,7 @@ export class CollisionTables {
   private readonly tables: LRUCache<string, MergeTables>;
 
   constructor(
-    private readonly work: WorkPool,
+    private readonly work: WikiWork,
     cacheBytes: number = 16 * 1024 * 1024,
   ) {
     this.tables = new LRUCache({ maxSize: cacheBytes, sizeCalculation: (t) => t.save.length + t.theirs.length || 1 });

@@ -8,6 +8,7 @@ import { hardenAsDocument } from '../http/security-headers.js';
 import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
 import { type Representation, sendRepresentation } from '../http/representation.js';
+import { dropRepresentationFields } from '../http/validator-headers.js';
 import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
@@ -121,9 +122,9 @@ function signInPath(request: FastifyRequest): string {
 export function htmlErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error);
   if (problem.status >= 500) request.server.log.error({ err: error, method: request.method, url: request.url }, 'wiki request failed');
+  // The same fields as the API's problem (validator-headers.ts): a 412 keeps ETag and Vary.
+  dropRepresentationFields(reply, problem.status);
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
-  reply.removeHeader('content-encoding');
-  reply.removeHeader('etag');
   const signIn = problem.status === 401 ? html`<p class="actions"><a class="button primary" href="${signInPath(request)}">Sign in</a></p>` : undefined;
   return sendUncachedHtml(reply, problem.status, errorPage(problem.status, PROBLEMS[problem.code].title, problem.detail, signIn));
 }

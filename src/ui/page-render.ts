@@ -5,7 +5,7 @@
 // while no linked page changes.
 import { LRUCache } from 'lru-cache';
 import type { PageStore } from '../storage/store.js';
-import type { WorkPool } from '../work/pool.js';
+import type { WikiWork } from './wiki-tasks.js';
 import { escapeHtml } from './html.js';
 import { LinkStates } from './link-states.js';
 import { joinParts, type RenderedParts } from './markdown.js';
@@ -40,7 +40,7 @@ export class RevisionRenderer {
   /** `maxBytes`: the rendered revisions kept at most (their HTML's length). */
   constructor(
     private readonly store: PageStore,
-    private readonly work: WorkPool,
+    private readonly work: WikiWork,
     maxBytes = 64 * 1024 * 1024,
   ) {
     this.rendered = new LRUCache<string, RenderedParts>({ maxSize: maxBytes, sizeCalculation: partsSize });

@@ -7,9 +7,8 @@ import type { Writer } from '../http/conditional-write.js';
 import type { ResourceTable } from '../http/resources.js';
 import type { PageStore } from '../storage/store.js';
 import { assets } from './assets.js';
-import { WorkPool } from '../work/pool.js';
 import { CollisionTables } from './collision.js';
-import { Pages } from '../pages/index.js';
+import type { Pages } from '../pages/index.js';
 import { HtmlPages, htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
@@ -19,20 +18,21 @@ import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
-import { asPageSearch, type PageSearch } from './search.js';
+import type { PageSearch } from './search.js';
+import type { WikiWork } from './wiki-tasks.js';
 
 export interface WikiContext {
   readonly store: PageStore;
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
-  /** Full-text search; when absent, a store with a `search` method is used, else search is off. */
+  /** Full-text search; the store's own when absent (tests pass a stand-in). */
   readonly search?: PageSearch;
   /** Sign-in, accounts and page protection; without it nobody signs in. */
   readonly auth?: Auth;
-  /** Worker threads for rendering, diffs and merges; without it the wiki makes its own. */
-  readonly work?: WorkPool;
-  /** The domain every save goes through; without it the wiki makes its own over `store` and `work`. */
-  readonly pages?: Pages;
+  /** Worker threads for rendering and diffs (src/app.ts makes the one pool of the server). */
+  readonly work: WikiWork;
+  /** The domain every save goes through. */
+  readonly pages: Pages;
   /** Bytes of rendered HTML pages and of rendered revisions kept (default 64 MiB each). */
   readonly cacheSizes?: WikiCacheSizes;
 }
@@ -46,13 +46,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
   assets(); // read the static files now, so a missing one fails the start rather than a request
 
   const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
-  let work = context.work;
-  if (!work) {
-    const own = new WorkPool({ threads: 1, timeBudgetMs: 3000 });
-    app.addHook('onClose', () => own.close());
-    work = own;
-  }
-  const pages = context.pages ?? new Pages(context.store, work);
+  const { work, pages } = context;
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -69,7 +63,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
       work,
       pages,
       collisions: { pages, tables: new CollisionTables(work) },
-      search: context.search ?? asPageSearch(context.store),
+      search: context.search ?? context.store,
       maxPageBytes,
     };
     registerSiteRoutes(wiki, routes);

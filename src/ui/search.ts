@@ -11,12 +11,6 @@ export { SNIPPET_MARK_CLOSE, SNIPPET_MARK_OPEN, type SearchHit };
 /** What the search page needs: every PageStore provides it; tests may pass a stand-in. */
 export type PageSearch = Pick<PageStore, 'search'>;
 
-/** A store that can also search satisfies PageSearch itself. */
-export function asPageSearch(candidate: unknown): PageSearch | undefined {
-  const search = (candidate as { search?: unknown } | null)?.search;
-  return typeof search === 'function' ? (candidate as PageSearch) : undefined;
-}
-
 export interface SnippetPart {
   readonly text: string;
   readonly marked: boolean;

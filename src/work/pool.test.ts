@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { toProblem } from '../http/problem-response.js';
+import { TASK_WORKER } from '../worker-tasks.js';
+import { compressInPool } from './compression.js';
 import { WorkBusyError, WorkPool } from './pool.js';
 
 /** Markdown that takes markdown-it far longer than a few milliseconds. */
@@ -13,7 +15,7 @@ describe('WorkPool', () => {
   const pools: WorkPool[] = [];
   // A busy machine may take long over the slow task: waiting for a thread is not what is tested.
   const pool = (threads: number, timeBudgetMs: number, maxQueue?: number) => {
-    const made = new WorkPool({ threads, timeBudgetMs, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
+    const made = new WorkPool(TASK_WORKER, { threads, timeBudgetMs, maxWaitMs: 300_000, ...(maxQueue === undefined ? {} : { maxQueue }) });
     pools.push(made);
     return made;
   };
@@ -29,10 +31,10 @@ describe('WorkPool', () => {
 
   it('compresses a body in a worker thread, as the event loop would', async () => {
     const body = Buffer.from('a large page '.repeat(10_000));
-    const coded = await pool(1, 10_000).compress(body, 'gzip');
+    const coded = await compressInPool(pool(1, 10_000), body, 'gzip');
     assert.ok(Buffer.isBuffer(coded) && coded.length < body.length);
     assert.deepEqual(gunzipSync(coded), body);
-    assert.deepEqual(brotliDecompressSync(await pool(1, 10_000).compress(body, 'br')), body);
+    assert.deepEqual(brotliDecompressSync(await compressInPool(pool(1, 10_000), body, 'br')), body);
   });
 
   it('computes merges and diff tables in a worker thread', async () => {
@@ -95,7 +97,7 @@ describe('WorkPool thread priority', () => {
     const mainNice = () => Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);
     const loopBefore = mainNice();
     assert.ok(!threadNiceValues().includes(loopBefore + 7));
-    const work = new WorkPool({ threads: 1, timeBudgetMs: 10_000, niceIncrement: 7 });
+    const work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 10_000, niceIncrement: 7 });
     try {
       assert.ok((await work.run('render', { source: '# lowered' })).done);
       assert.ok(threadNiceValues().includes(Math.min(19, loopBefore + 7)), 'a thread of the pool runs 7 lower');

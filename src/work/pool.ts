@@ -1,10 +1,9 @@
-// A pool of worker threads for the work that may take long (see tasks.ts), so that one
+// A pool of worker threads for the work that may take long (its tasks: tasks.ts), so that one
 // hostile page or one huge diff never holds the event loop every other request waits on.
 // Each task has a time budget; past it its thread is ended and the caller degrades.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { BodyCoding } from './compression.js';
-import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
+import type { TaskInput, TaskKind, TaskOutput, TaskTable, WorkerEntry } from './tasks.js';
 
 export interface WorkPoolOptions {
   /** Worker threads. */
@@ -45,21 +44,19 @@ export class WorkBusyError extends Error {
   }
 }
 
-// Under tsx (the tests) this module is the .ts source, and the worker must be too.
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
-
-export class WorkPool {
+/** Runs the tasks of one table (the entry module its threads load) in worker threads. */
+export class WorkPool<Tasks extends TaskTable = TaskTable> {
   private readonly piscina: Piscina;
   private readonly maxQueue: number;
   private readonly maxWaitMs: number;
   readonly timeBudgetMs: number;
 
-  constructor(options: WorkPoolOptions) {
+  constructor(entry: WorkerEntry<Tasks>, options: WorkPoolOptions) {
     this.timeBudgetMs = options.timeBudgetMs;
     this.maxQueue = options.maxQueue ?? 64 * options.threads;
     this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
     this.piscina = new Piscina({
-      filename: WORKER,
+      filename: entry.url,
       minThreads: options.threads,
       maxThreads: options.threads,
       // Our own check below answers 503 before piscina would refuse.
@@ -73,7 +70,7 @@ export class WorkPool {
    * Runs one task in a worker. Throws WorkBusyError when the queue is full; resolves to
    * `{ done: false }` when the task ran out of its time budget (its thread is ended then).
    */
-  async run<K extends TaskKind>(kind: K, input: TaskInput<K>, timeBudgetMs = this.timeBudgetMs): Promise<Outcome<TaskOutput<K>>> {
+  async run<K extends TaskKind<Tasks>>(kind: K, input: TaskInput<Tasks, K>, timeBudgetMs = this.timeBudgetMs): Promise<Outcome<TaskOutput<Tasks, K>>> {
     if (this.piscina.queueSize >= this.maxQueue) {
       throw new WorkBusyError();
     }
@@ -87,7 +84,7 @@ export class WorkPool {
       timer = setTimeout(() => abort.abort(), timeBudgetMs);
     });
     try {
-      const value = (await this.piscina.run({ kind, input, started: report }, { signal: abort.signal, transferList: [report] })) as TaskOutput<K>;
+      const value = (await this.piscina.run({ kind, input, started: report }, { signal: abort.signal, transferList: [report] })) as TaskOutput<Tasks, K>;
       return { done: true, value };
     } catch (error) {
       if (abort.signal.aborted) return { done: false };
@@ -96,14 +93,6 @@ export class WorkPool {
       clearTimeout(timer);
       started.close();
     }
-  }
-
-  /** A body compressed in a thread; rejects when it cannot be (queue full, out of time). */
-  async compress(body: Uint8Array, coding: BodyCoding): Promise<Buffer> {
-    const outcome = await this.run('compress', { body, coding });
-    if (!outcome.done) throw new Error(`compressing ${body.length} bytes with ${coding} ran out of time`);
-    const coded = outcome.value; // a Uint8Array once it has crossed the thread
-    return Buffer.from(coded.buffer, coded.byteOffset, coded.byteLength);
   }
 
   /** Tasks waiting for a thread. */

@@ -85,11 +85,25 @@ export async function signIn(base: string, name: string, password = passwordOf(n
   return session;
 }
 
-/** Creates an API token on the account page; returns it. */
+/** The `midair_new_token=…` pair a response sets (the token just made, for the redirect's GET). */
+export function newTokenCookieOf(res: HttpResponse): string | undefined {
+  const line = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('midair_new_token='));
+  return line?.split(';')[0];
+}
+
+/** The token value an account page shows, if any. */
+export function shownToken(page: HttpResponse): string | undefined {
+  return /value="(midair_[A-Za-z0-9_-]{43})"/.exec(page.text())?.[1];
+}
+
+/** Creates an API token on the account page, as a browser does (POST, then the 303's GET); returns it. */
 export async function createToken(base: string, session: string, label = 'test'): Promise<string> {
   const res = await postForm(base, '/account/tokens', { label }, { cookie: cookie(session), ...sameOrigin(base) });
-  const token = /value="(midair_[A-Za-z0-9_-]{43})"/.exec(res.text())?.[1];
-  if (res.status !== 201 || !token) throw new Error(`create token: ${res.status} ${res.text()}`);
+  const carried = newTokenCookieOf(res);
+  if (res.status !== 303 || res.headers.location !== '/account' || !carried) throw new Error(`create token: ${res.status} ${res.text()}`);
+  const page = await request(`${base}/account`, { headers: { cookie: `${cookie(session)}; ${carried}` } });
+  const token = shownToken(page);
+  if (page.status !== 200 || !token) throw new Error(`create token, the account page: ${page.status} ${page.text()}`);
   return token;
 }
 

@@ -86,29 +86,39 @@ export async function deletePage(context: PageRouteContext, request: NameRequest
   return reply.code(204).send();
 }
 
+/** GET and HEAD /api/pages/{name}: synchronous when the store knows the page's validators, so a 304 costs no promise. */
+export function readPage({ store }: PageRouteContext, request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
+  const name = parsePageName(request.params.name);
+  const known = store.currentHead?.(name);
+  return known === undefined ? store.head(name).then((state) => representPage(store, request, reply, name, state)) : representPage(store, request, reply, name, known);
+}
+
+function representPage(store: PageStore, request: NameRequest, reply: FastifyReply, name: string, state: PageState): Promise<unknown> | undefined {
+  // §13.2.1: a missing page is 404 (or 308 where it moved) whatever the preconditions say (never 304 or 412).
+  if (!state.exists) return missingPage(store, name, reply);
+  return sendRepresentation(request, reply, {
+    etag: state.etag!,
+    lastModified: state.lastModified,
+    lastModifiedIsWeak: state.lastModifiedIsWeak,
+    contentType: 'text/markdown; charset=utf-8',
+    cacheControl: 'no-cache',
+    size: state.size,
+    load: async () => (await store.content(name, state.revision)) ?? '',
+  });
+}
+
+/** A PUT's media type and precondition, checked before the body is read (so Expect: 100-continue gets its answer at once). */
+async function checkPutHeaders(request: FastifyRequest): Promise<void> {
+  // Checked before parsing, so a JSON or form body gets 415 rather than a parse error.
+  if (!isPageMediaType(request.headers['content-type'])) {
+    throw new HttpProblem('unsupported-media-type', 'A page body must be text/markdown or text/plain in UTF-8.');
+  }
+  refuseUnconditionalWrite(request.headers);
+}
+
 export function registerPageRoutes(app: FastifyInstance, context: PageRouteContext): void {
-  const { store, resources } = context;
-  // Synchronous when the store knows the page's validators, so a 304 costs no promise.
-  function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
-    const name = parsePageName(request.params.name);
-    const known = store.currentHead?.(name);
-    return known === undefined ? store.head(name).then((state) => representPage(request, reply, name, state)) : representPage(request, reply, name, known);
-  }
-
-  function representPage(request: NameRequest, reply: FastifyReply, name: string, state: PageState): Promise<unknown> | undefined {
-    // §13.2.1: a missing page is 404 (or 308 where it moved) whatever the preconditions say (never 304 or 412).
-    if (!state.exists) return missingPage(store, name, reply);
-    return sendRepresentation(request, reply, {
-      etag: state.etag!,
-      lastModified: state.lastModified,
-      lastModifiedIsWeak: state.lastModifiedIsWeak,
-      contentType: 'text/markdown; charset=utf-8',
-      cacheControl: 'no-cache',
-      size: state.size,
-      load: async () => (await store.content(name, state.revision)) ?? '',
-    });
-  }
-
+  const { resources } = context;
+  const read = (request: NameRequest, reply: FastifyReply) => readPage(context, request, reply);
   const tags = ['pages'];
   resources.add(app, '/api/pages/:name', {
     GET: {
@@ -123,7 +133,7 @@ export function registerPageRoutes(app: FastifyInstance, context: PageRouteConte
           response: { 200: { description: 'The page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, 304: { description: 'Not modified', type: 'null' }, 206: { description: 'A byte range of the page source', content: { 'text/markdown': { schema: { type: 'string' } } } }, ...problemResponses(404, 412, 416) },
         },
       },
-      handler: readPage,
+      handler: read,
     },
     HEAD: {
       options: {
@@ -136,7 +146,7 @@ export function registerPageRoutes(app: FastifyInstance, context: PageRouteConte
           response: { 200: { description: 'The page exists; its validators and size', type: 'null' }, 304: { description: 'Not modified', type: 'null' }, ...problemResponses(404, 412) },
         },
       },
-      handler: readPage,
+      handler: read,
     },
     PUT: {
       options: {
@@ -151,13 +161,7 @@ export function registerPageRoutes(app: FastifyInstance, context: PageRouteConte
           response: { 200: writtenSchema('Replaced'), 201: writtenSchema('Created'), ...problemResponses(400, 412, 413, 415, 428) },
         },
       },
-      // Checked before parsing, so a JSON or form body gets 415 rather than a parse error.
-      onRequest: async (request: FastifyRequest) => {
-        if (!isPageMediaType(request.headers['content-type'])) {
-          throw new HttpProblem('unsupported-media-type', 'A page body must be text/markdown or text/plain in UTF-8.');
-        }
-        refuseUnconditionalWrite(request.headers);
-      },
+      onRequest: checkPutHeaders,
       handler: (request: NameRequest, reply: FastifyReply) => putPage(context, request, reply),
     },
     DELETE: {

@@ -5,7 +5,7 @@ import type { PageStore } from '../../storage/store.js';
 import type { Pages } from '../../pages/index.js';
 import type { CollisionScreen } from '../collision.js';
 import type { RevisionRenderer } from '../page-render.js';
-import type { WorkPool } from '../../work/pool.js';
+import type { WikiWork } from '../wiki-tasks.js';
 import type { PageSearch } from '../search.js';
 
 /** What the wiki's route modules share. */
@@ -15,12 +15,12 @@ export interface WikiRouteContext {
   readonly writer: (request: FastifyRequest) => Writer;
   readonly renderer: RevisionRenderer;
   /** Worker threads for rendering and diffs. */
-  readonly work: WorkPool;
+  readonly work: WikiWork;
   /** The domain: every save goes through it. */
   readonly pages: Pages;
   /** The merge proposals of collisions, with their diff tables. */
   readonly collisions: CollisionScreen;
-  readonly search: PageSearch | undefined;
+  readonly search: PageSearch;
   /** The largest page, in bytes (the server's body limit). */
   readonly maxPageBytes: number;
 }

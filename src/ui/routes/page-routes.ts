@@ -56,180 +56,202 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
   }
 }
 
-export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
-  const { store, resources, renderer, writer, collisions } = context;
+const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
 
-  const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
-
-  // A view seen before, of a page the store's validator cache knows (so it has heard of every
-  // change, and of every linked page's creation or deletion), is answered with no promise:
-  // a reload's 304 as the API's. Anything else looks again.
-  function readPage(request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
-    const name = parsePageName(request.params.name);
-    const known = store.currentHead?.(name);
-    const linkKey = known?.exists ? renderer.knownLinkKey(name, known.revision) : undefined;
-    if (linkKey !== undefined) {
-      const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey));
-      if (sent !== false) return sent;
-    }
-    return readPageAfresh(request, reply, name);
+/**
+ * GET /wiki/{name}. A view seen before, of a page the store's validator cache knows (so it has
+ * heard of every change, and of every linked page's creation or deletion), is answered with no
+ * promise: a reload's 304 as the API's. Anything else looks again.
+ */
+export function readPage({ store, renderer }: WikiRouteContext, request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
+  const name = parsePageName(request.params.name);
+  const known = store.currentHead?.(name);
+  const linkKey = known?.exists ? renderer.knownLinkKey(name, known.revision) : undefined;
+  if (linkKey !== undefined) {
+    const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey));
+    if (sent !== false) return sent;
   }
+  return readPageAfresh({ store, renderer }, request, reply, name);
+}
 
-  async function readPageAfresh(request: NameRequest, reply: FastifyReply, name: string) {
-    const state = await store.head(name);
-    const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
-    if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
-    const links = await renderer.links(name, state.revision);
-    return sendHtml(request, reply, viewKey(name, state.revision, links.key), async () => pageView(name, info, renderer.html(links)));
+async function readPageAfresh({ store, renderer }: Pick<WikiRouteContext, 'store' | 'renderer'>, request: NameRequest, reply: FastifyReply, name: string) {
+  const state = await store.head(name);
+  const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
+  if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
+  const links = await renderer.links(name, state.revision);
+  return sendHtml(request, reply, viewKey(name, state.revision, links.key), async () => pageView(name, info, renderer.html(links)));
+}
+
+/** GET /wiki/{name}/revisions/{n}: an old revision, rendered. */
+export async function readRevision({ store, renderer }: WikiRouteContext, request: RevisionRequest, reply: FastifyReply) {
+  const name = parsePageName(request.params.name);
+  const n = request.params.n;
+  const info = await store.revision(name, n);
+  if (!info || info.deleted) throw revisionNotFound(name, n);
+  const state = await store.head(name);
+  const links = await renderer.links(name, n);
+  return sendHtml(request, reply, `revision\0${name}\0${n}\0${state.revision}\0${state.exists}\0${links.key}`, async () =>
+    revisionView(name, info, renderer.html(links), state.revision, state.exists),
+  );
+}
+
+/** GET /wiki/{name}/edit[?from=N]: the editor, of the current text or of revision N (to restore it). */
+export async function editPage({ store }: WikiRouteContext, request: NameRequest<{ from?: number }>, reply: FastifyReply) {
+  const name = parsePageName(request.params.name);
+  const from = request.query.from;
+  const state = await store.head(name);
+  let text = '';
+  if (from !== undefined) {
+    const info = await store.revision(name, from);
+    if (!info || info.deleted) throw revisionNotFound(name, from);
+    text = (await store.content(name, from)) ?? '';
+  } else if (state.exists) {
+    text = (await store.content(name, state.revision)) ?? '';
   }
-
-  async function readRevision(request: RevisionRequest, reply: FastifyReply) {
-    const name = parsePageName(request.params.name);
-    const n = request.params.n;
-    const info = await store.revision(name, n);
-    if (!info || info.deleted) throw revisionNotFound(name, n);
-    const state = await store.head(name);
-    const links = await renderer.links(name, n);
-    return sendHtml(request, reply, `revision\0${name}\0${n}\0${state.revision}\0${state.exists}\0${links.key}`, async () =>
-      revisionView(name, info, renderer.html(links), state.revision, state.exists),
-    );
-  }
-
-  async function editPage(request: NameRequest<{ from?: number }>, reply: FastifyReply) {
-    const name = parsePageName(request.params.name);
-    const from = request.query.from;
-    const state = await store.head(name);
-    let text = '';
-    if (from !== undefined) {
-      const info = await store.revision(name, from);
-      if (!info || info.deleted) throw revisionNotFound(name, from);
-      text = (await store.content(name, from)) ?? '';
-    } else if (state.exists) {
-      text = (await store.content(name, state.revision)) ?? '';
-    }
-    return sendHtml(request, reply, `edit\0${name}\0${state.revision}\0${from ?? ''}`, () =>
-      editView({
-        name,
-        text,
-        summary: from === undefined || from === state.revision ? '' : `Restored revision ${from}`,
-        baseEtag: state.exists ? state.etag! : '',
-        baseRevision: state.exists ? state.revision : undefined,
-        ...(from === undefined ? {} : { restoredFrom: from }),
-      }),
-    );
-  }
-
-  async function preview(name: string, text: string, summary: string, baseEtag: string, baseRevision: string | undefined) {
-    const rendered = await renderer.preview(text);
-    const revision = Number(baseRevision);
-    return editView({
+  return sendHtml(request, reply, `edit\0${name}\0${state.revision}\0${from ?? ''}`, () =>
+    editView({
       name,
       text,
-      summary,
-      baseEtag,
-      baseRevision: Number.isInteger(revision) && revision > 0 ? revision : undefined,
-      preview: renderer.html(rendered),
-    });
+      summary: from === undefined || from === state.revision ? '' : `Restored revision ${from}`,
+      baseEtag: state.exists ? state.etag! : '',
+      baseRevision: state.exists ? state.revision : undefined,
+      ...(from === undefined ? {} : { restoredFrom: from }),
+    }),
+  );
+}
+
+interface Draft {
+  readonly name: string;
+  readonly text: string;
+  readonly summary: string;
+  readonly baseEtag: string;
+  readonly baseRevision: string | undefined;
+}
+
+async function preview({ renderer }: WikiRouteContext, { name, text, summary, baseEtag, baseRevision }: Draft) {
+  const rendered = await renderer.preview(text);
+  const revision = Number(baseRevision);
+  return editView({
+    name,
+    text,
+    summary,
+    baseEtag,
+    baseRevision: Number.isInteger(revision) && revision > 0 ? revision : undefined,
+    preview: renderer.html(rendered),
+  });
+}
+
+/**
+ * A resolution screen's form: the text to save, or a page to show instead. When the whole
+ * text is still the merge as shown (same hash), the per-conflict choices make the text
+ * (that is the path without JavaScript); otherwise the text was composed by resolve.js or
+ * edited by hand, and is taken as it is.
+ */
+async function resolvedText({ store, collisions }: WikiRouteContext, body: FormBody, attempt: Attempt, content: string, against: string): Promise<{ text: string } | { status: number; page: Html }> {
+  const contentHash = field(body, 'contentHash');
+  if (contentHash !== textHash(content)) {
+    if (!hasConflictMarkers(content)) return { text: content };
+    const collision = await describeCollision(collisions, attempt);
+    const error = `The text still contains conflict markers (${CONFLICT_MARKERS.mine} … ${CONFLICT_MARKERS.theirs}). Choose what to keep for each conflict, or remove the marker lines.`;
+    if (collision.kind !== 'conflict') return collisionPage(collision);
+    return { status: 409, page: conflictView(collision, { wholeText: content, error }) };
+  }
+  const theirs = await findBaseRevision(store, attempt.name, [against]);
+  const collision = theirs ? await mergeInto(collisions, attempt, theirs) : await describeCollision(collisions, attempt);
+  // Another merge than the one shown (the page moved on): show it afresh.
+  if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
+  const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
+  const missing = chosen.flatMap((c, i) => (c ? [] : [i + 1]));
+  if (missing.length > 0) {
+    const error = `Choose what to keep for conflict ${missing.join(', ')}.`;
+    return { status: 409, page: conflictView(collision, { chosen, error }) };
+  }
+  return { text: resolveConflicts(collision.merge, chosen as Resolution[]) };
+}
+
+/** The form's baseEtag as the domain's precondition: empty means create-only (as If-None-Match: *). */
+function formPrecondition(baseEtag: string | undefined): WritePrecondition {
+  // As on the API (RFC 6585 §3): a save must say which version it replaces.
+  if (baseEtag === undefined) {
+    throw new HttpProblem('precondition-required', 'This form does not say which version of the page it edits (its baseEtag field), so saving it could overwrite someone else’s change. Open the editor again.');
+  }
+  if (baseEtag === '') return { kind: 'create' };
+  const tag = parseEntityTag(baseEtag);
+  if (!tag || tag.weak) {
+    throw new HttpProblem('bad-request', 'The baseEtag field must be the strong entity-tag of the version being edited, or empty to create the page.');
+  }
+  return { kind: 'replace', etag: tag.opaque };
+}
+
+/** POST /wiki/{name}: the editor's form (preview, save, or a resolution screen's save). */
+export async function savePage(context: WikiRouteContext, request: NameRequest, reply: FastifyReply) {
+  const name = parsePageName(request.params.name);
+  const body = formBody(request);
+  const content = normalizeNewlines(field(body, 'content') ?? '');
+  if (Buffer.byteLength(content, 'utf8') > context.maxPageBytes) {
+    throw new HttpProblem('payload-too-large', `A page has at most ${context.maxPageBytes} bytes; nothing was saved.`);
+  }
+  // The summary is one line; the API's rules apply to it (length, no control characters).
+  const summary = parseEditSummary(encodeURIComponent((field(body, 'summary') ?? '').replace(/[\r\n]+/g, ' ')));
+  const baseEtag = field(body, 'baseEtag');
+  if (field(body, 'intent') === 'preview') {
+    const page = await preview(context, { name, text: content, summary, baseEtag: baseEtag ?? '', baseRevision: field(body, 'baseRevision') });
+    return sendUncachedHtml(reply, 200, page);
+  }
+  const precondition = formPrecondition(baseEtag);
+  const base = baseEtag ?? '';
+  const draftBase = field(body, 'draftBase') ?? base;
+
+  let text = content;
+  if (field(body, 'resolve') === '1') {
+    const attempt = { name, mine: normalizeNewlines(field(body, 'mine') ?? ''), summary, baseEtag: field(body, 'mergeFrom') ?? '', draftBase };
+    const resolved = await resolvedText(context, body, attempt, content, base);
+    if ('page' in resolved) return sendUncachedHtml(reply, resolved.status, resolved.page);
+    text = resolved.text;
   }
 
-  /**
-   * A resolution screen's form: the text to save, or a page to show instead. When the whole
-   * text is still the merge as shown (same hash), the per-conflict choices make the text
-   * (that is the path without JavaScript); otherwise the text was composed by resolve.js or
-   * edited by hand, and is taken as it is.
-   */
-  async function resolvedText(body: FormBody, attempt: Attempt, content: string, against: string): Promise<{ text: string } | { status: number; page: Html }> {
-    const contentHash = field(body, 'contentHash');
-    if (contentHash !== textHash(content)) {
-      if (!hasConflictMarkers(content)) return { text: content };
-      const collision = await describeCollision(collisions, attempt);
-      const error = `The text still contains conflict markers (${CONFLICT_MARKERS.mine} … ${CONFLICT_MARKERS.theirs}). Choose what to keep for each conflict, or remove the marker lines.`;
-      if (collision.kind !== 'conflict') return collisionPage(collision);
-      return { status: 409, page: conflictView(collision, { wholeText: content, error }) };
-    }
-    const theirs = await findBaseRevision(store, attempt.name, [against]);
-    const collision = theirs ? await mergeInto(collisions, attempt, theirs) : await describeCollision(collisions, attempt);
-    // Another merge than the one shown (the page moved on): show it afresh.
-    if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
-    const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
-    const missing = chosen.flatMap((c, i) => (c ? [] : [i + 1]));
-    if (missing.length > 0) {
-      const error = `Choose what to keep for conflict ${missing.join(', ')}.`;
-      return { status: 409, page: conflictView(collision, { chosen, error }) };
-    }
-    return { text: resolveConflicts(collision.merge, chosen as Resolution[]) };
+  const by = context.writer(request);
+  const outcome = await context.pages.savePage({ name, content: text, precondition, summary, by: authorOf(by, request) });
+  if (outcome.kind === 'lookalike') return sendUncachedHtml(reply, 409, lookalikePage(writeProblem(outcome, name, by)));
+  if (outcome.kind === 'protected') throw writeProblem(outcome, name, by);
+  if (outcome.kind === 'refused') {
+    const attempt = { name, mine: text, summary, baseEtag: base, draftBase };
+    const { status, page } = collisionPage(await describeCollision(context.collisions, attempt, outcome.proposal));
+    return sendUncachedHtml(reply, status, page);
   }
+  // 303: the browser follows with a GET, so a reload does not post the form again.
+  return reply.code(303).header('location', wikiPath.page(name)).header('cache-control', 'no-store').send();
+}
 
-  async function savePage(request: NameRequest, reply: FastifyReply) {
-    const name = parsePageName(request.params.name);
-    const body = formBody(request);
-    const content = normalizeNewlines(field(body, 'content') ?? '');
-    if (Buffer.byteLength(content, 'utf8') > context.maxPageBytes) {
-      throw new HttpProblem('payload-too-large', `A page has at most ${context.maxPageBytes} bytes; nothing was saved.`);
-    }
-    // The summary is one line; the API's rules apply to it (length, no control characters).
-    const summary = parseEditSummary(encodeURIComponent((field(body, 'summary') ?? '').replace(/[\r\n]+/g, ' ')));
-    const baseEtag = field(body, 'baseEtag');
-    if (field(body, 'intent') === 'preview') {
-      return sendUncachedHtml(reply, 200, await preview(name, content, summary, baseEtag ?? '', field(body, 'baseRevision')));
-    }
-    // As on the API (RFC 6585 §3): a save must say which version it replaces.
-    if (baseEtag === undefined) {
-      throw new HttpProblem('precondition-required', 'This form does not say which version of the page it edits (its baseEtag field), so saving it could overwrite someone else’s change. Open the editor again.');
-    }
-    const tag = baseEtag === '' ? undefined : parseEntityTag(baseEtag);
-    if (baseEtag !== '' && (!tag || tag.weak)) {
-      throw new HttpProblem('bad-request', 'The baseEtag field must be the strong entity-tag of the version being edited, or empty to create the page.');
-    }
-    const draftBase = field(body, 'draftBase') ?? baseEtag;
+const revisionParams = {
+  type: 'object',
+  properties: { name: { type: 'string' }, n: { type: 'integer', minimum: 1 } },
+  required: ['name', 'n'],
+} as const;
+const editQuery = { type: 'object', properties: { from: { type: 'integer', minimum: 1 } } } as const;
+const hide = { hide: true };
 
-    let text = content;
-    if (field(body, 'resolve') === '1') {
-      const attempt = { name, mine: normalizeNewlines(field(body, 'mine') ?? ''), summary, baseEtag: field(body, 'mergeFrom') ?? '', draftBase };
-      const resolved = await resolvedText(body, attempt, content, baseEtag);
-      if ('page' in resolved) return sendUncachedHtml(reply, resolved.status, resolved.page);
-      text = resolved.text;
-    }
-
-    // The form names the version it edits; empty means create-only (as If-None-Match: *).
-    const precondition: WritePrecondition = baseEtag === '' ? { kind: 'create' } : { kind: 'replace', etag: tag!.opaque };
-    const by = writer(request);
-    const outcome = await context.pages.savePage({ name, content: text, precondition, summary, by: authorOf(by, request) });
-    if (outcome.kind === 'lookalike') return sendUncachedHtml(reply, 409, lookalikePage(writeProblem(outcome, name, by)));
-    if (outcome.kind === 'protected') throw writeProblem(outcome, name, by);
-    if (outcome.kind === 'refused') {
-      const attempt = { name, mine: text, summary, baseEtag, draftBase };
-      const { status, page } = collisionPage(await describeCollision(collisions, attempt, outcome.proposal));
-      return sendUncachedHtml(reply, status, page);
-    }
-    // 303: the browser follows with a GET, so a reload does not post the form again.
-    return reply.code(303).header('location', wikiPath.page(name)).header('cache-control', 'no-store').send();
-  }
-
-  const revisionParams = {
-    type: 'object',
-    properties: { name: { type: 'string' }, n: { type: 'integer', minimum: 1 } },
-    required: ['name', 'n'],
-  } as const;
-  const editQuery = { type: 'object', properties: { from: { type: 'integer', minimum: 1 } } } as const;
-  const hide = { hide: true };
-
+export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteContext): void {
+  const { resources } = context;
   // The hot path: parsePageName checks the name, so Fastify need not validate it too (and,
   // with no hook or schema before it, the auth guard wraps the handler rather than adding a hook).
   const readOptions = { schema: { ...hide, documentedParams: nameParams } };
+  const read = (request: NameRequest, reply: FastifyReply) => readPage(context, request, reply);
+  const edit = (request: NameRequest<{ from?: number }>, reply: FastifyReply) => editPage(context, request, reply);
+  const revision = (request: RevisionRequest, reply: FastifyReply) => readRevision(context, request, reply);
   resources.add(app, '/wiki/:name', {
-    GET: { options: readOptions, handler: readPage },
-    HEAD: { options: readOptions, handler: readPage },
+    GET: { options: readOptions, handler: read },
+    HEAD: { options: readOptions, handler: read },
     // A form carries the page percent-encoded, up to 3 bytes per byte, and the resolution
     // screen carries it more than once; the page itself is held to the server's limit above.
-    POST: { options: { schema: { ...hide, params: nameParams }, bodyLimit: context.maxPageBytes * 8 }, handler: savePage },
+    POST: { options: { schema: { ...hide, params: nameParams }, bodyLimit: context.maxPageBytes * 8 }, handler: (request: NameRequest, reply: FastifyReply) => savePage(context, request, reply) },
   });
   resources.add(app, '/wiki/:name/edit', {
-    GET: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: editPage },
-    HEAD: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: editPage },
+    GET: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: edit },
+    HEAD: { options: { schema: { ...hide, params: nameParams, querystring: editQuery } }, handler: edit },
   });
   resources.add(app, '/wiki/:name/revisions/:n', {
-    GET: { options: { schema: { ...hide, params: revisionParams } }, handler: readRevision },
-    HEAD: { options: { schema: { ...hide, params: revisionParams } }, handler: readRevision },
+    GET: { options: { schema: { ...hide, params: revisionParams } }, handler: revision },
+    HEAD: { options: { schema: { ...hide, params: revisionParams } }, handler: revision },
   });
 }

@@ -39,14 +39,13 @@ export function registerSiteRoutes(app: FastifyInstance, { store, resources, sea
     return sendHtml(request, reply, key, () => pageIndexView(pages, next));
   }
 
-  const results = search && new SearchResults(search, store);
-  if (results) app.addHook('onClose', async () => results.close());
+  const results = new SearchResults(search, store);
+  app.addHook('onClose', async () => results.close());
 
   async function searchPage(request: FastifyRequest<{ Querystring: { q?: string; page?: string } }>, reply: FastifyReply) {
     const query = (request.query.q ?? '').trim().slice(0, MAX_QUERY);
     const page = resultPage(request.query.page);
     const validName = wikiLinkTarget(query) !== undefined;
-    if (!results) return sendHtml(request, reply, `search-off\0${query}`, () => searchView(query, 'unavailable', validName));
     const found = await results.find(query, page);
     return sendHtml(request, reply, `search\0${query}\0${page}\0${found.more}\0${JSON.stringify(found.hits)}`, () => searchView(query, found, validName));
   }

@@ -1,4 +1,4 @@
-// Search results, or the note that this server cannot search.
+// Search results: the hits of one result page, with a pager.
 import { wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
 import { layout } from '../layout.js';
@@ -25,11 +25,9 @@ function pager(query: string, { page, more }: SearchResultPage): Html | '' {
   }</nav>`;
 }
 
-export function searchView(query: string, found: SearchResultPage | 'unavailable', validName: boolean): Html {
+export function searchView(query: string, found: SearchResultPage, validName: boolean): Html {
   let body: Html;
-  if (found === 'unavailable') {
-    body = html`<p class="notice">Full-text search is not available on this server.</p>${query && validName ? goTo(query) : ''}`;
-  } else if (query === '') {
+  if (query === '') {
     body = html`<p>Type words to look for in every page.</p>`;
   } else if (found.hits.length === 0 && found.page === 1) {
     body = html`<p>No page contains <strong>${query}</strong>.</p>${validName ? goTo(query) : ''}`;
