@@ -4,25 +4,29 @@
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/principal.js';
 import { html } from './html.js';
+import { isAdmin, offersSignIn, pageActionsOf, viewerClassKey } from './viewer.js';
+import { fillPageActions } from './views/page-chrome.js';
 
 /** Where layout() leaves room for the account links. */
 export const ACCOUNT_NAV_MARKER = '<!--midair:account-->';
 
-/** '' for anonymous; otherwise a suffix that makes a page-cache key this viewer's. */
+/** A suffix that makes a page-cache key this viewer's: anonymous viewers of one class share theirs. */
 export function viewerKey(request: FastifyRequest): string {
   const principal = principalOf(request);
-  return principal.kind === 'anonymous' ? '' : `\0viewer\0${principal.user.id}\0${principal.user.name}\0${principal.user.role}`;
+  // The class (mode, protected pages) decides which actions a page offers (viewer.ts).
+  return principal.kind === 'anonymous' ? `\0anonymous${viewerClassKey(request)}` : `\0viewer\0${principal.user.id}\0${principal.user.name}\0${principal.user.role}${viewerClassKey(request)}`;
 }
 
 export function accountNav(request: FastifyRequest): string {
   const principal = principalOf(request);
-  if (principal.kind === 'anonymous') return html`<div class="account"><a href="/login">Sign in</a></div>`.value;
+  if (principal.kind === 'anonymous') return offersSignIn(request) ? html`<div class="account"><a href="/login">Sign in</a></div>`.value : '';
   const { name, role } = principal.user;
-  return html`<div class="account"><a href="/account" title="Your account and API tokens">${name}</a>${role === 'editor' ? '' : html` <span class="role">${role}</span>`}
+  return html`<div class="account">${isAdmin(request) ? html`<a class="admin" href="/admin/users">Users</a> ` : ''}<a class="name" href="/account" title="Your account and API tokens">${name}</a>${role === 'editor' ? '' : html` <span class="role">${role}</span>`}
       <form method="post" action="/logout"><button type="submit" class="link">Sign out</button></form></div>`.value;
 }
 
-/** The page with the viewer's account links in place of the marker. */
+/** The page with the viewer's account links in place of the marker, and the page's tabs theirs. */
 export function personalize(request: FastifyRequest, page: string): string {
-  return page.includes(ACCOUNT_NAV_MARKER) ? page.replace(ACCOUNT_NAV_MARKER, accountNav(request)) : page;
+  const withNav = page.includes(ACCOUNT_NAV_MARKER) ? page.replace(ACCOUNT_NAV_MARKER, accountNav(request)) : page;
+  return fillPageActions(withNav, pageActionsOf(request));
 }

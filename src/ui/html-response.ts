@@ -8,6 +8,7 @@ import { hardenAsDocument } from '../http/security-headers.js';
 import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
 import { sendRepresentation } from '../http/representation.js';
+import { principalOf } from '../auth/principal.js';
 import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
@@ -52,7 +53,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, page: Rendered, 
   return sendRepresentation(request, reply, {
     etag: page.etag,
     contentType: 'text/html; charset=utf-8',
-    cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
+    cacheControl: principalOf(request).kind === 'anonymous' ? 'no-cache' : 'private, no-cache',
     size: body.length,
     load: async () => body,
   });

@@ -18,6 +18,8 @@ import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import { asPageSearch, type PageSearch } from './search.js';
+import { ProtectedPages } from './protected-pages.js';
+import { installViewerPolicy } from './viewer.js';
 
 export interface WikiContext {
   readonly store: PageStore;
@@ -44,6 +46,9 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     work = own;
   }
   const pages = context.pages ?? new Pages(context.store, work);
+  const protectedPages = new ProtectedPages(context.auth?.accounts);
+  await protectedPages.refresh();
+  installViewerPolicy(app, { mode: context.auth?.mode ?? 'open', accounts: context.auth?.accounts !== undefined, protectedPages });
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -67,7 +72,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     const accounts = context.auth?.accounts;
     if (context.auth && accounts) {
       registerAccountRoutes(wiki, { auth: context.auth, resources: context.resources });
-      registerProtectionRoutes(wiki, { accounts, resources: context.resources });
+      registerProtectionRoutes(wiki, { accounts: protectedPages.watching(accounts), resources: context.resources });
     }
   });
 }

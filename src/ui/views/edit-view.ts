@@ -79,7 +79,6 @@ ${
     <button type="submit" name="intent" value="preview">Preview</button>
     <a href="${wikiPath.page(name)}">Cancel</a>
     <span class="keys">Ctrl+S saves</span>
-    <a class="hint" href="${wikiPath.page(name)}/protection">Protection</a>
   </div>
   <p class="save-status" data-save-status role="status" aria-live="polite"></p>
 </form>
