@@ -13,6 +13,7 @@ import { Pages } from '../pages/index.js';
 import { htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
+import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerHistoryRoutes } from './routes/history-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
@@ -73,6 +74,7 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     if (context.auth && accounts) {
       registerAccountRoutes(wiki, { auth: context.auth, resources: context.resources });
       registerProtectionRoutes(wiki, { accounts: protectedPages.watching(accounts), resources: context.resources });
+      registerAdminRoutes(wiki, { accounts, resources: context.resources });
     }
   });
 }
