@@ -79,10 +79,10 @@ async function summaries(accounts: AccountStore): Promise<UserSummary[]> {
 export function registerAdminRoutes(app: FastifyInstance, { accounts, resources }: AdminRouteContext): void {
   const notices = new OneTimeNotices<AdminNotice>();
 
-  /** Logs the change for audit, and sends the admin back to the list to see it. */
+  /** Logs the change for audit (the server's logger: request.log is silent below debug), and sends the admin back to the list. */
   function done(request: FastifyRequest, reply: FastifyReply, audit: Record<string, unknown>, notice: AdminNotice): FastifyReply {
     const admin = adminOf(request);
-    request.log.info({ audit: { by: admin.name, ...audit } }, `admin ${String(audit['action'])} ${String(audit['user'])} by ${admin.name}`);
+    request.server.log.info({ audit: { by: admin.name, ...audit } }, `admin ${String(audit['action'])} ${String(audit['user'])} by ${admin.name}`);
     const id = notices.put(admin.id, notice);
     return reply.code(303).header('location', `/admin/users?notice=${id}`).header('cache-control', 'no-store').send();
   }
