@@ -73,7 +73,7 @@ function userCard({ user, tokens, lastTokenUse }: UserSummary, me: string): Html
     </form>
     <form method="post" action="${userPath(user.name, 'password')}" class="inline-field">
       <label for="${id}-password" class="visually-hidden">New password for ${user.name}</label>
-      <input id="${id}-password" name="password" type="password" autocomplete="new-password" maxlength="1024" placeholder="New password, or empty to generate one">
+      <input id="${id}-password" name="password" type="password" autocomplete="new-password" maxlength="1024" placeholder="New password (empty: generate)">
       <button type="submit">Reset password</button>
     </form>
   </div>
