@@ -71,7 +71,7 @@ function adminCases(setUp: () => Promise<Setup>): void {
     assert.match(text, /ed editor 1 API token · added/);
     assert.match(text, /rita reader 0 API tokens/);
     assert.match(text, /boss \(you\) admin/);
-    assert.match(res.text(), /<a class="admin" href="\/admin\/users">Users<\/a>/, 'the header links admins here');
+    assert.match(res.text(), /<a href="\/admin\/users" class="admin">Users<\/a>/, 'the header links admins here');
     assert.equal((await list(session)).status, 403, 'an editor');
     assert.doesNotMatch((await request(`${base}/`, { headers: { cookie: cookie(session) } })).text(), /href="\/admin\/users"/, 'no link for an editor');
     assert.equal((await request(`${base}/admin/users`)).status, 401, 'anonymous');

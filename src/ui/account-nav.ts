@@ -21,7 +21,7 @@ export function accountNav(request: FastifyRequest): string {
   const principal = principalOf(request);
   if (principal.kind === 'anonymous') return offersSignIn(request) ? html`<div class="account"><a href="/login">Sign in</a></div>`.value : '';
   const { name, role } = principal.user;
-  return html`<div class="account">${isAdmin(request) ? html`<a class="admin" href="/admin/users">Users</a> ` : ''}<a class="name" href="/account" title="Your account and API tokens">${name}</a>${role === 'editor' ? '' : html` <span class="role">${role}</span>`}
+  return html`<div class="account">${isAdmin(request) ? html`<a href="/admin/users" class="admin">Users</a> ` : ''}<a href="/account" class="name" title="Your account and API tokens">${name}</a>${role === 'editor' ? '' : html` <span class="role">${role}</span>`}
       <form method="post" action="/logout"><button type="submit" class="link">Sign out</button></form></div>`.value;
 }
 
