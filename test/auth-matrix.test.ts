@@ -111,6 +111,13 @@ function rows(staticPath: string): Row[] {
     { method: 'POST', path: '/account/tokens', need: 'session', status: 400, rule: ['/account/tokens', 'POST'], headers: FORM, body: 'label=' },
     { method: 'POST', path: '/account/tokens/999999/revoke', need: 'session', status: 404, rule: ['/account/tokens/:id/revoke', 'POST'], headers: FORM, body: '' },
     { method: 'POST', path: '/account/password', need: 'session', status: 400, rule: ['/account/password', 'POST'], headers: FORM, body: 'current=wrong&password=whatever1&confirm=whatever1' },
+    // People: admins only; let through, an invalid name is 400 and an unknown user 404 (nothing changes).
+    { method: 'GET', path: '/admin/users', need: 'admin', status: 200, rule: ['/admin/users', 'GET'] },
+    { method: 'HEAD', path: '/admin/users', need: 'admin', status: 200, rule: ['/admin/users', 'HEAD'] },
+    { method: 'POST', path: '/admin/users', need: 'admin', status: 400, rule: ['/admin/users', 'POST'], headers: FORM, body: 'name=&role=editor&password=' },
+    ...['role', 'disable', 'enable', 'password', 'sign-out'].map(
+      (action): Row => ({ method: 'POST', path: `/admin/users/nobody-here/${action}`, need: 'admin', status: 404, rule: [`/admin/users/:name/${action}`, 'POST'], headers: FORM, body: 'role=editor' }),
+    ),
     // Methods a resource lacks: 405 for whoever may use the resource at all.
     { method: 'PATCH', path: `/api/pages/${PAGE}`, need: 'write', status: 405 },
     { method: 'POST', path: '/api/pages', need: 'write', status: 405 },

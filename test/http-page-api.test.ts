@@ -129,6 +129,8 @@ describe('writing a page', () => {
     const again = await putPage(base, name, 'second', { 'if-none-match': '*' });
     const problem = assertProblem(again, 412, 'precondition-failed');
     assert.equal(problem['currentEtag'], created.headers.etag);
+    assert.match(String(problem['detail']), /already exists/, 'a create refused says the page exists, not that it changed');
+    assert.doesNotMatch(String(problem['detail']), /has changed/);
     assert.equal(again.headers.etag, created.headers.etag);
     assert.equal((await getPage(base, name)).text(), 'first');
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqlitePageStore } from '../src/storage/sqlite/sqlite-store.js';
-import { decodeEntities } from './e2e/html.js';
+import { decodeEntities, visibleText } from './e2e/html.js';
 import { putPage, request } from './support/http.js';
 import { type RunningServer, removeDir, startServer, tempDir } from './support/server.js';
 
@@ -95,6 +95,15 @@ describe('the front page', () => {
     const all = (await get('/')).text();
     assert.match(all, /<q>gone 3<\/q>/, 'on the front page too, the deletion is a row of its own');
     assert.deepEqual(summaries(all).slice(0, 3), ['gone 5', 'gone 3', 'gone 2'], 'runs of one page on one day are split at the deletion');
+  });
+
+  it('labels a run by everything it did, in order, not by its first change', async () => {
+    const all = (await get('/')).text();
+    const labels = [...all.matchAll(/<span class="whats">((?:<span class="what [a-z-]+">[^<]*<\/span>|, )*)<\/span>/g)].map((m) => visibleText(m[1]!));
+    assert.deepEqual(labels.slice(0, 3), ['re-created, edited', 'deleted', 'created, edited'], labels.slice(0, 5).join(' | '));
+    const own = (await get('/?page=Gone')).text();
+    const ownLabels = [...own.matchAll(/<span class="what ([a-z-]+)">([^<]*)</g)].map((m) => m[2]);
+    assert.deepEqual(ownLabels, ['edited', 're-created', 'deleted', 'edited', 'created'], "one page's list names each change's own action");
   });
 
   it('a new change shows at once, and the old page is not served from the cache', async () => {

@@ -194,6 +194,28 @@ describe('collisions on the form path', () => {
     assert.equal(res.status, 409);
     assert.match(res.text(), /<pre data-text="mine">\nmy first text\n<\/pre>/);
     assert.match(res.text(), /<pre data-text="theirs">\ntheir first text\n<\/pre>/);
+    assert.match(visibleText(res.text()), /This page already exists \(revision 1, /, 'a create that met a page says so');
+    assert.doesNotMatch(visibleText(res.text()), /collided|page changed/);
+  });
+
+  it('text typed as one’s own for a conflict is kept without its radio button: typing is choosing', async () => {
+    await createPage(suite.url, 'Typed', text);
+    const mine = await editorOf('Typed');
+    await putPage(suite.url, 'Typed', text.replace('two', 'their two').replace('six', 'their six'), { 'if-match': mine.baseEtag });
+    const screen = await post('Typed', { content: text.replace('two', 'my two').replace('six', 'my six'), baseEtag: mine.baseEtag });
+    const fields = formFields(screen.text());
+    assert.equal(fields['edit-0'], 'my two\ntheir two\n', 'the own text starts as mine, then theirs');
+    // Conflict 1 typed in, no radio; conflict 2 left alone: the screen comes back with the typed text kept and chosen.
+    const typed = await post('Typed', { ...fields, 'edit-0': 'our two\r\n' });
+    assert.equal(typed.status, 409);
+    assert.match(visibleText(typed.text()), /Choose what to keep for conflict 2\./);
+    assert.doesNotMatch(visibleText(typed.text()), /conflict 1,/);
+    assert.equal(textareaValue(typed.text(), 'edit-0'), 'our two\n', 'the typed text is not thrown away');
+    assert.match(typed.text(), /name="choice-0" value="edit" checked/);
+    // An untouched own text is no choice; a typed one is.
+    const saved = await post('Typed', { ...formFields(typed.text()), 'choice-1': 'theirs' });
+    assert.equal(saved.status, 303, saved.text().slice(0, 300));
+    assert.equal(await source('Typed'), text.replace('two', 'our two').replace('six', 'their six'));
   });
 
   it('the same text saved meanwhile: nothing to save', async () => {

@@ -160,7 +160,7 @@ describe('site pages', () => {
     assert.ok(names.length >= 5);
     assert.ok(names.indexOf('Story') < names.indexOf('Home'), `${names.join(', ')}`);
     assert.equal(names.filter((n) => n === 'Story').length, 1);
-    assert.match(visibleText(html), /Story created .* by anonymous \(2 changes\) numbers & more diff · history/);
+    assert.match(visibleText(html), /Story created, edited .* by anonymous \(2 changes\) numbers & more diff · history/);
     assert.match(html, /href="\/wiki\/Story\/diff\?from=1&amp;to=2">diff</);
   });
 

@@ -8,12 +8,24 @@ import { formatHttpDate } from '../conditional/index.js';
 import { HttpProblem } from '../http/errors.js';
 import { PageRuleError } from '../pages/errors.js';
 import { parsePageName } from '../pages/page-name.js';
-import { type AccountStore, AccountStoreError, isRole, ROLES, type User, type UserChangeResult } from '../storage/accounts.js';
+import { type AccountStore, AccountStoreError, isRole, ROLES, type Role } from '../storage/accounts.js';
 import { openAccountStore } from '../storage/index.js';
 import { StoreError } from '../storage/store.js';
-import { hashPassword, passwordProblem } from './password.js';
+import {
+  AccountRefusal,
+  addAccount,
+  changeRole,
+  checkedUserName,
+  disableAccount,
+  enableAccount,
+  existingUser,
+  LAST_ADMIN,
+  passwordHashOf,
+  removeAccount,
+  resetPassword,
+  signOutEverywhere,
+} from './account-admin.js';
 import { readPassword } from './password-prompt.js';
-import { normalizeUserName, userNameProblem } from './user-name.js';
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -50,34 +62,17 @@ interface Io {
 
 function userName(text: string | undefined): string {
   if (text === undefined) throw new UsageError('Name the user.');
-  const name = normalizeUserName(text);
-  const problem = userNameProblem(name);
-  if (problem) throw new Refused(problem);
-  return name;
+  return checkedUserName(text);
 }
 
-function role(text: string | undefined): (typeof ROLES)[number] {
+function role(text: string | undefined): Role {
   if (text === undefined || !isRole(text)) throw new UsageError(`The role must be one of ${ROLES.join(', ')}.`);
   return text;
 }
 
-async function newPasswordHash(name: string): Promise<string> {
-  const password = await readPassword(`New password for ${name}: `, true);
-  const problem = passwordProblem(password);
-  if (problem) throw new Refused(problem);
-  return hashPassword(password);
-}
-
-function changed(result: UserChangeResult, name: string): User {
-  if (result.ok) return result.user;
-  if (result.reason === 'not-found') throw new Refused(`There is no user named "${name}".`);
-  throw new Refused('That would leave no enabled admin, and nobody could manage the wiki from the browser. Make another admin first, or pass --force.');
-}
-
-async function existing(accounts: AccountStore, name: string): Promise<User> {
-  const user = await accounts.userByName(name);
-  if (!user) throw new Refused(`There is no user named "${name}".`);
-  return user;
+/** Asks for the new password only when it is needed (after the name and role are checked). */
+function promptedPasswordHash(name: string): () => Promise<string> {
+  return async () => passwordHashOf(await readPassword(`New password for ${name}: `, true));
 }
 
 function date(ms: number | null): string {
@@ -91,14 +86,12 @@ function table(rows: string[][]): string[] {
 
 async function run(accounts: AccountStore, args: string[], force: boolean, roleOption: string | undefined, all: boolean, io: Io): Promise<void> {
   const [group, command, ...rest] = args;
-  const keep = { keepAnAdmin: !force };
+  const guard = { force };
   const key = `${group ?? ''} ${command ?? ''}`;
   switch (key) {
     case 'user add': {
       const name = userName(rest[0]);
-      const userRole = role(roleOption ?? 'editor');
-      if (await accounts.userByName(name)) throw new Refused(`There is already a user named "${name}".`);
-      const user = await accounts.addUser({ name, role: userRole, passwordHash: await newPasswordHash(name), now: Date.now() });
+      const user = await addAccount(accounts, name, role(roleOption ?? 'editor'), promptedPasswordHash(name));
       io.out(`Added ${user.name} (${user.role}).`);
       return;
     }
@@ -114,47 +107,39 @@ async function run(accounts: AccountStore, args: string[], force: boolean, roleO
       return;
     }
     case 'user role': {
-      const name = userName(rest[0]);
-      const user = changed(await accounts.updateUser(name, { role: role(rest[1] ?? roleOption) }, keep), name);
+      const user = await changeRole(accounts, userName(rest[0]), role(rest[1] ?? roleOption), guard);
       io.out(`${user.name} is now ${user.role}.`);
       return;
     }
     case 'user disable': {
-      const name = userName(rest[0]);
-      const user = changed(await accounts.updateUser(name, { disabled: true }, keep), name);
-      const ended = await accounts.removeSessionsOf(user.id);
-      io.out(`Disabled ${user.name}; ended ${ended} session(s). Their tokens are refused until enabled again.`);
+      const { user, endedSessions } = await disableAccount(accounts, userName(rest[0]), guard);
+      io.out(`Disabled ${user.name}; ended ${endedSessions} session(s). Their tokens are refused until enabled again.`);
       return;
     }
     case 'user enable': {
-      const name = userName(rest[0]);
-      const user = changed(await accounts.updateUser(name, { disabled: false }), name);
+      const user = await enableAccount(accounts, userName(rest[0]));
       io.out(`Enabled ${user.name}.`);
       return;
     }
     case 'user reset-password': {
       const name = userName(rest[0]);
-      await existing(accounts, name);
-      const user = changed(await accounts.updateUser(name, { passwordHash: await newPasswordHash(name) }), name);
-      // Whoever knew the old password may have made a token with it: a reset revokes them too.
-      const ended = await accounts.removeSessionsOf(user.id);
-      const revoked = await accounts.removeTokensOf(user.id);
-      io.out(`Set a new password for ${user.name}; ended ${ended} session(s) and revoked ${revoked} API token(s).`);
+      const { user, endedSessions, revokedTokens } = await resetPassword(accounts, name, promptedPasswordHash(name));
+      io.out(`Set a new password for ${user.name}; ended ${endedSessions} session(s) and revoked ${revokedTokens} API token(s).`);
       return;
     }
     case 'user sign-out': {
-      const user = await existing(accounts, userName(rest[0]));
-      io.out(`Ended ${await accounts.removeSessionsOf(user.id)} session(s) of ${user.name}.`);
+      const { user, endedSessions } = await signOutEverywhere(accounts, userName(rest[0]), false);
+      io.out(`Ended ${endedSessions} session(s) of ${user.name}.`);
       return;
     }
     case 'user remove': {
       const name = userName(rest[0]);
-      changed(await accounts.removeUser(name, keep), name);
+      await removeAccount(accounts, name, guard);
       io.out(`Removed ${name}, with their sessions and tokens.`);
       return;
     }
     case 'token list': {
-      const user = await existing(accounts, userName(rest[0]));
+      const user = await existingUser(accounts, userName(rest[0]));
       const tokens = await accounts.tokensOf(user.id);
       if (tokens.length === 0) {
         io.out(`${user.name} has no API tokens.`);
@@ -166,7 +151,7 @@ async function run(accounts: AccountStore, args: string[], force: boolean, roleO
       return;
     }
     case 'token revoke': {
-      const user = await existing(accounts, userName(rest[0]));
+      const user = await existingUser(accounts, userName(rest[0]));
       if (all) {
         io.out(`Revoked ${await accounts.removeTokensOf(user.id)} token(s) of ${user.name}.`);
         return;
@@ -242,7 +227,11 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
       console.error(`midair admin: ${error.message}\n\n${ADMIN_USAGE}`);
       return 2;
     }
-    if (error instanceof Refused || error instanceof AccountStoreError || error instanceof StoreError || error instanceof HttpProblem || error instanceof PageRuleError) {
+    if (error instanceof AccountRefusal && error.reason === 'last-admin') {
+      console.error(`midair admin: ${LAST_ADMIN.replace(/\.$/, ', or pass --force.')}`);
+      return 1;
+    }
+    if (error instanceof Refused || error instanceof AccountRefusal || error instanceof AccountStoreError || error instanceof StoreError || error instanceof HttpProblem || error instanceof PageRuleError) {
       console.error(`midair admin: ${error.message}`);
       return 1;
     }

@@ -35,6 +35,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/account/tokens': { POST: 'signed-in' },
   '/account/tokens/:id/revoke': { POST: 'signed-in' },
   '/account/password': { POST: 'signed-in' },
+  '/admin/users': { GET: 'admin', HEAD: 'admin', POST: 'admin' },
+  '/admin/users/:name/role': { POST: 'admin' },
+  '/admin/users/:name/disable': { POST: 'admin' },
+  '/admin/users/:name/enable': { POST: 'admin' },
+  '/admin/users/:name/password': { POST: 'admin' },
+  '/admin/users/:name/sign-out': { POST: 'admin' },
   // Probes (http/probes.ts): load balancers ask without credentials, whatever the access mode.
   '/healthz': { GET: 'public', HEAD: 'public' },
   '/readyz': { GET: 'public', HEAD: 'public' },

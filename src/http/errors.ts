@@ -28,6 +28,7 @@ export const PROBLEMS = {
   'store-unavailable': { status: 503, title: 'The page store is unavailable' },
   'server-busy': { status: 503, title: 'The server is too busy to format this now' },
   'page-name-lookalike': { status: 409, title: 'A page with a look-alike name exists' },
+  'account-conflict': { status: 409, title: 'The change conflicts with the accounts as they are' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

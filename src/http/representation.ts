@@ -41,9 +41,11 @@ export function preconditionFailed(header: string, malformed: boolean, currentEt
     ? `${header} is not a valid entity-tag list (tags are quoted, e.g. "abc" or W/"abc"), so it cannot be satisfied.`
     : currentEtag === null
       ? `${header} did not hold: the page does not exist.`
-      : weakened !== undefined
-        ? weakenedTagDetail(weakened)
-        : `${header} did not hold: the page has changed since the version the request names.`;
+      : header === 'If-None-Match'
+        ? 'If-None-Match did not hold: the page already exists, so nothing was written (If-None-Match: * only creates a page that does not exist yet).'
+        : weakened !== undefined
+          ? weakenedTagDetail(weakened)
+          : `${header} did not hold: the page has changed since the version the request names.`;
   return new HttpProblem('precondition-failed', detail, { currentEtag }, currentEtag === null ? {} : { etag: currentEtag });
 }
 

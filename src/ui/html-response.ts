@@ -9,6 +9,7 @@ import { PROBLEMS } from '../http/errors.js';
 import { toProblem } from '../http/problem-response.js';
 import { type Representation, sendRepresentation } from '../http/representation.js';
 import { dropRepresentationFields } from '../http/validator-headers.js';
+import { principalOf } from '../auth/principal.js';
 import { personalize, viewerKey } from './account-nav.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
@@ -35,12 +36,12 @@ export class HtmlPages {
   }
 
   /** Keeps `body` under `key`, with a strong ETag of its bytes. */
-  async keep(key: string, body: Buffer, viewer: string): Promise<Rendered> {
+  async keep(key: string, body: Buffer, anonymous: boolean): Promise<Rendered> {
     const page: Rendered = {
       body,
       etag: `"${(await sha256(body)).toString('base64url').slice(0, 24)}"`,
       contentType: 'text/html; charset=utf-8',
-      cacheControl: viewer === '' ? 'no-cache' : 'private, no-cache',
+      cacheControl: anonymous ? 'no-cache' : 'private, no-cache',
       size: body.length,
       load: async () => body,
     };
@@ -72,7 +73,7 @@ export async function sendHtml(request: FastifyRequest, reply: FastifyReply, key
   const viewer = viewerKey(request);
   const cacheKey = key + viewer;
   const pages = request.server.htmlPages;
-  const page = pages.get(cacheKey) ?? (await pages.keep(cacheKey, personalize(request, (await render()).value), viewer));
+  const page = pages.get(cacheKey) ?? (await pages.keep(cacheKey, personalize(request, (await render()).value), principalOf(request).kind === 'anonymous'));
   return sendPage(request, reply, page);
 }
 

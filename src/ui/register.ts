@@ -13,6 +13,7 @@ import { HtmlPages, htmlErrorHandler } from './html-response.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
+import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerHistoryRoutes } from './routes/history-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
@@ -20,6 +21,8 @@ import { registerProtectionRoutes } from './routes/protection-routes.js';
 import { registerSiteRoutes } from './routes/site-routes.js';
 import type { PageSearch } from './search.js';
 import type { WikiWork } from './wiki-tasks.js';
+import { ProtectedPages } from './protected-pages.js';
+import { installViewerPolicy } from './viewer.js';
 
 export interface WikiContext {
   readonly store: PageStore;
@@ -47,6 +50,9 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
 
   const maxPageBytes = app.initialConfig.bodyLimit ?? 1024 * 1024;
   const { work, pages } = context;
+  const protectedPages = new ProtectedPages(context.auth?.accounts);
+  await protectedPages.refresh();
+  installViewerPolicy(app, { mode: context.auth?.mode ?? 'open', accounts: context.auth?.accounts !== undefined, protectedPages });
   // Its own context: the form parser and the HTML error pages apply to the wiki's routes only.
   await app.register(async (wiki) => {
     await wiki.register(formbody, { bodyLimit: maxPageBytes * 8 });
@@ -74,7 +80,8 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     const accounts = context.auth?.accounts;
     if (context.auth && accounts) {
       registerAccountRoutes(wiki, { auth: context.auth, resources: context.resources });
-      registerProtectionRoutes(wiki, { accounts, resources: context.resources });
+      registerProtectionRoutes(wiki, { accounts: protectedPages.watching(accounts), resources: context.resources });
+      registerAdminRoutes(wiki, { accounts, resources: context.resources });
     }
   });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createPage, getPage, putPage } from '../support/http.js';
 import { removeDir, startServer } from '../support/server.js';
+import { addUser, passwordOf } from '../support/accounts.js';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
@@ -115,6 +116,18 @@ async function main(): Promise<void> {
     await ana.waitForURL(`${base}/wiki/Launch%20plan`);
     await ana.goto(`${base}/wiki/Launch%20plan/diff?from=1&to=3`);
     await shot(ana, 'diff.png');
+
+    // An admin manages the team's accounts in the browser.
+    const target = { dataDir: server.dataDir };
+    for (const [name, role] of [['ana', 'admin'], ['bo', 'editor'], ['cy', 'reader']] as const) await addUser(target, name, role);
+    const admin = await (await browser.newContext(desk)).newPage();
+    await admin.goto(`${base}/login`);
+    await admin.fill('#username', 'ana');
+    await admin.fill('#password', passwordOf('ana'));
+    await admin.click('form.sign-in button.primary');
+    await admin.waitForURL(`${base}/`);
+    await admin.goto(`${base}/admin/users`);
+    await shot(admin, 'admin-users.png');
   } finally {
     await browser?.close();
     await server.stop();

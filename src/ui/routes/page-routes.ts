@@ -8,6 +8,7 @@ import { parsePageName } from '../../pages/page-name.js';
 import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
 import { findBaseRevision, normalizeNewlines, textHash, type WritePrecondition } from '../../pages/index.js';
 import { type Attempt, type Collision, describeCollision, mergeInto } from '../collision.js';
+import { chosenResolution } from '../conflict-choice.js';
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
 import { type Html, html } from '../html.js';
@@ -27,13 +28,6 @@ function revisionNotFound(name: string, n: number): HttpProblem {
 export function hasConflictMarkers(text: string): boolean {
   const lines = new Set(text.split('\n'));
   return lines.has(CONFLICT_MARKERS.mine) && lines.has(CONFLICT_MARKERS.theirs);
-}
-
-function chosenResolution(body: FormBody, i: number): Resolution | undefined {
-  const take = field(body, `choice-${i}`);
-  if (take === 'mine' || take === 'theirs' || take === 'both') return { take };
-  if (take === 'edit') return { take, text: normalizeNewlines(field(body, `edit-${i}`) ?? '') };
-  return undefined;
 }
 
 /** A new page refused as a look-alike of another: the error, with a link to that page. */
@@ -160,7 +154,7 @@ async function resolvedText({ store, collisions }: WikiRouteContext, body: FormB
   const collision = theirs ? await mergeInto(collisions, attempt, theirs) : await describeCollision(collisions, attempt);
   // Another merge than the one shown (the page moved on): show it afresh.
   if (collision.kind !== 'conflict' || textHash(collision.merge.content) !== contentHash) return collisionPage(collision);
-  const chosen = collision.merge.conflicts.map((_, i) => chosenResolution(body, i));
+  const chosen = collision.merge.conflicts.map((conflict, i) => chosenResolution(body, i, conflict));
   const missing = chosen.flatMap((c, i) => (c ? [] : [i + 1]));
   if (missing.length > 0) {
     const error = `Choose what to keep for conflict ${missing.join(', ')}.`;

@@ -115,7 +115,7 @@ export function protectionView(name: string, protection: ProtectedPage | undefin
     title: `Protection of ${name}`,
     noindex: true,
     body: html`<article class="protection">
-${pageHeader(name, 'none', html`<span class="sub">Protection of</span> ${name}`)}
+${pageHeader(name, 'protection', html`<span class="sub">Protection of</span> ${name}`)}
 <p class="notice${protection ? ' warning' : ''}">${
       protection
         ? html`This page is <strong>protected</strong>: only admins may edit, delete or re-create it. Protected by <span class="who">${protection.by}</span> ${dateTime(protection.since)}.`

@@ -10,6 +10,7 @@ import { type Html, html, preformatted, trusted } from '../html.js';
 import { layout } from '../layout.js';
 import { SAVE_SCRIPTS, liveRegions, rowsFor, saveFormData, summaryField } from './edit-view.js';
 import { pageHeader } from './page-chrome.js';
+import { ownTextDefault } from '../conflict-choice.js';
 
 type Merged = Extract<Collision, { kind: 'merged' | 'conflict' }>;
 
@@ -29,6 +30,15 @@ export function changesPhrase(changes: readonly RevisionInfo[]): Html {
 /** In place of a merge's diff tables when they could not be computed in time. */
 const TABLES_OUT_OF_TIME = html`<p class="notice diff-out-of-time">This change is too large to show as a comparison in time; review the merged text below.</p>`;
 
+/** The create form met a page that exists: that is what to say, not that it "changed". */
+function creatingExisting(c: Merged): boolean {
+  return c.attempt.baseEtag === '';
+}
+
+function existsNote(c: Merged): Html {
+  return html`<p><strong>This page already exists</strong> (revision ${c.current.revision}, ${changesPhrase(c.changes.slice(0, 1))}), so your text did not create it.</p>`;
+}
+
 function baseNote(c: Merged): Html | '' {
   if (c.base || c.attempt.baseEtag === '') return '';
   return html`<p>The version you started from is no longer in this page's recent history, so your text is compared with the current page as a whole.</p>`;
@@ -45,8 +55,13 @@ export function mergedView(c: Merged): Html {
     body: html`<article class="collision merged">
 ${pageHeader(name, 'edit', html`<span class="sub">Merged</span> ${name}`)}
 <div class="notice success">
-  <p><strong>Merged with ${changesPhrase(c.changes)}.</strong></p>
-  <p>While you were editing, the page changed (now revision ${c.current.revision}). Your changes and theirs touch different lines, so both are kept. Check the result, then save it — nothing is saved until you do.</p>
+  ${
+    creatingExisting(c)
+      ? html`${existsNote(c)}
+  <p>Your text and the page's touch different lines, so both are kept. Check the result, then save it — nothing is saved until you do.</p>`
+      : html`<p><strong>Merged with ${changesPhrase(c.changes)}.</strong></p>
+  <p>While you were editing, the page changed (now revision ${c.current.revision}). Your changes and theirs touch different lines, so both are kept. Check the result, then save it — nothing is saved until you do.</p>`
+  }
   ${baseNote(c)}
 </div>
 ${liveRegions()}
@@ -98,7 +113,7 @@ const CHOICES = [
 function conflictFieldset(c: Merged, i: number, state: ResolutionState): Html {
   const conflict = c.merge.conflicts[i]!;
   const chosen = state.chosen?.[i];
-  const edited = chosen?.take === 'edit' ? chosen.text : conflict.mine + (conflict.mine === '' || conflict.mine.endsWith('\n') ? '' : '\n') + conflict.theirs;
+  const edited = chosen?.take === 'edit' ? chosen.text : ownTextDefault(conflict);
   const latest = c.changes[0];
   const side = (label: Html, text: string, kind: string) => html`<section class="side ${kind}">
       <h3>${label}</h3>
@@ -118,7 +133,7 @@ function conflictFieldset(c: Merged, i: number, state: ResolutionState): Html {
     )}
   </div>
   <div class="field edit-hunk">
-    <label for="edit-${i}">Your own text for this conflict <span class="hint">used with “Write my own”</span></label>
+    <label for="edit-${i}">Your own text for this conflict <span class="hint">changing it chooses “Write my own”</span></label>
     <textarea id="edit-${i}" name="edit-${i}" rows="${Math.min(12, Math.max(3, edited.split('\n').length + 1))}">${preformatted(edited)}</textarea>
   </div>
 </fieldset></li>`;
@@ -135,7 +150,7 @@ export function conflictView(c: Merged, state: ResolutionState = {}): Html {
     body: html`<article class="collision conflict-screen">
 ${pageHeader(name, 'edit', html`<span class="sub">Resolve conflicts in</span> ${name}`)}
 <div class="notice warning">
-  <p><strong>Your edit collided with ${changesPhrase(c.changes)}.</strong></p>
+  ${creatingExisting(c) ? existsNote(c) : html`<p><strong>Your edit collided with ${changesPhrase(c.changes)}.</strong></p>`}
   <p>You both changed the same lines in ${n === 1 ? 'one place' : `${n} places`}. Choose what to keep for each conflict, then save. Everything else from both of you is already merged, and nothing is saved until you press Save.</p>
   ${baseNote(c)}
 </div>

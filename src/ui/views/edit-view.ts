@@ -107,7 +107,6 @@ ${liveRegions()}
     <button type="submit" name="intent" value="preview">Preview</button>
     <a href="${wikiPath.page(name)}">Cancel</a>
     <button type="button" class="link keys" data-shortcuts-open aria-haspopup="dialog" hidden>Keyboard shortcuts <kbd>?</kbd></button>
-    <a class="hint" href="${wikiPath.page(name)}/protection">Protection</a>
   </div>
   <p class="save-status" data-save-status role="status" aria-live="polite"></p>
 </form>

@@ -16,12 +16,17 @@ function goToPageForm(): Html {
 </form>`;
 }
 
+/** What one change did to its page. */
+type Action = 'created' | 're-created' | 'edited' | 'deleted';
+
 /** Consecutive changes of one page on one day, newest first; a deletion is always a run of its own. */
 interface ChangeRun {
   readonly latest: ChangeEvent;
   readonly count: number;
   /** The revision before the run, for a diff of the whole run. */
   readonly from: number;
+  /** What each change of the run did, oldest first. */
+  readonly actions: readonly Action[];
 }
 
 const utcDay = (ms: number) => Math.floor(ms / 86_400_000);
@@ -36,19 +41,52 @@ function joins(run: ChangeRun, change: ChangeEvent): boolean {
   );
 }
 
-function runsOf(changes: readonly ChangeEvent[]): ChangeRun[] {
-  const runs: ChangeRun[] = [];
-  for (const change of changes) {
-    const last = runs[runs.length - 1];
-    if (last && joins(last, change)) runs[runs.length - 1] = { ...last, count: last.count + 1, from: change.revision - 1 };
-    else runs.push(single(change));
+/**
+ * What each change (newest first) did. A change after a deletion of its page re-created it; when
+ * the page's previous change is not in the list, a later revision counts as an edit.
+ */
+function actionsOf(changes: readonly ChangeEvent[]): Action[] {
+  const actions: Action[] = new Array(changes.length);
+  const deletedBefore = new Map<string, boolean>();
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const change = changes[i]!;
+    actions[i] = change.deleted ? 'deleted' : change.revision === 1 ? 'created' : deletedBefore.get(change.name) ? 're-created' : 'edited';
+    deletedBefore.set(change.name, change.deleted);
   }
+  return actions;
+}
+
+function runsOf(changes: readonly ChangeEvent[]): ChangeRun[] {
+  const actions = actionsOf(changes);
+  const runs: ChangeRun[] = [];
+  changes.forEach((change, i) => {
+    const last = runs[runs.length - 1];
+    if (last && joins(last, change)) runs[runs.length - 1] = { ...last, count: last.count + 1, from: change.revision - 1, actions: [actions[i]!, ...last.actions] };
+    else runs.push(single(change, actions[i]!));
+  });
   return runs;
 }
 
 /** One page's own list shows each of its changes. */
-function single(change: ChangeEvent): ChangeRun {
-  return { latest: change, count: 1, from: change.revision - 1 };
+function singles(changes: readonly ChangeEvent[]): ChangeRun[] {
+  const actions = actionsOf(changes);
+  return changes.map((change, i) => single(change, actions[i]!));
+}
+
+/** A run of one change. */
+function single(change: ChangeEvent, action: Action): ChangeRun {
+  return { latest: change, count: 1, from: change.revision - 1, actions: [action] };
+}
+
+/** "created, edited 2×": what a run did, in order, repeats counted. */
+function runLabel(actions: readonly Action[]): Html {
+  const groups: { action: Action; times: number }[] = [];
+  for (const action of actions) {
+    const last = groups[groups.length - 1];
+    if (last?.action === action) last.times++;
+    else groups.push({ action, times: 1 });
+  }
+  return html`${groups.map(({ action, times }, i) => html`${i === 0 ? '' : ', '}<span class="what ${action}">${action}${times > 1 ? ` ${times}×` : ''}</span>`)}`;
 }
 
 /** The front page's address for a selection of changes. */
@@ -56,14 +94,13 @@ function homePath(selection: ChangeSelection): string {
   return `/${changeSelectionQuery(selection)}`;
 }
 
-function changeItem({ latest: change, count, from }: ChangeRun, selection: ChangeSelection): Html {
-  const what = change.deleted ? 'deleted' : change.revision === count ? 'created' : 'edited';
+function changeItem({ latest: change, count, from, actions }: ChangeRun, selection: ChangeSelection): Html {
   // The whole run's diff; a run that created the page shows its latest change.
   const diffFrom = from >= 1 ? from : change.revision - 1;
   const author = authorName(change.author);
   return html`<li>
   <a class="title" href="${wikiPath.page(change.name)}">${change.name}</a>
-  <span class="what ${what}">${what}</span>
+  <span class="whats">${runLabel(actions)}</span>
   ${dateTime(change.lastModified)} by <a class="who" href="${homePath({ ...omitBefore(selection), author: change.author })}">${author}</a>
   ${count > 1 ? html`<span class="meta">(${count} changes)</span>` : ''}
   ${change.summary ? html`<q>${change.summary}</q>` : ''}
@@ -110,7 +147,7 @@ ${
       ? html`<p class="empty">No changes here.</p>`
       : html`<p class="empty">No page has been written yet. Name one above to start the wiki.</p>`
     : html`<ol class="changes">
-${(selection.name === undefined ? runsOf(changes) : changes.map(single)).map((run) => changeItem(run, selection))}
+${(selection.name === undefined ? runsOf(changes) : singles(changes)).map((run) => changeItem(run, selection))}
 </ol>`
 }
 ${newest === '' && olderLink === '' ? '' : html`<p class="pager">${newest} ${olderLink}</p>`}

@@ -1,18 +1,47 @@
-// The title and tabs above every view of one page.
-import { type Html, type HtmlValue, html } from '../html.js';
+// The title and tabs above every view of one page. The tabs depend on who is looking, so a
+// page is rendered once with a marker in their place, and each viewer's copy has it filled in
+// (personalize, account-nav.ts) with only the actions that viewer may take.
+import { type Html, type HtmlValue, html, trusted } from '../html.js';
 import { wikiPath } from '../format.js';
 
-export type PageTab = 'read' | 'edit' | 'history' | 'none';
+export type PageTab = 'read' | 'edit' | 'history' | 'protection' | 'none';
+
+/** What one viewer may do to one page (viewer.ts decides). */
+export interface PageActions {
+  readonly mayEdit: boolean;
+  /** Admins switch protection. */
+  readonly mayProtect: boolean;
+  /** The page is protected, and the viewer could edit it otherwise: say why there is no Edit. */
+  readonly protectedNote: boolean;
+}
+
+// Names are percent-encoded in the marker, so it holds no space, "<" or ">"; Markdown and
+// every other text in a page is escaped, so no page text can make one.
+const ACTIONS_MARKER = /<!--midair:page-actions ([^ <>]+) (read|edit|history|protection|none)-->/;
 
 export function pageHeader(name: string, active: PageTab, heading: HtmlValue = name): Html {
-  const tab = (id: PageTab, href: string, label: string) =>
-    html`<a href="${href}"${id === active ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<header class="page-head">
   <h1>${heading}</h1>
-  <nav class="tabs" aria-label="Page">
-    ${tab('read', wikiPath.page(name), 'Read')}
-    ${tab('edit', wikiPath.edit(name), 'Edit')}
-    ${tab('history', wikiPath.history(name), 'History')}
-  </nav>
+  ${trusted(`<!--midair:page-actions ${encodeURIComponent(name)} ${active}-->`)}
 </header>`;
+}
+
+function pageTabs(name: string, active: PageTab, actions: PageActions): Html {
+  const tab = (id: PageTab, href: string, label: string) =>
+    html`<a href="${href}"${id === active ? html` aria-current="page"` : ''}>${label}</a>`;
+  return html`<nav class="tabs" aria-label="Page">
+    ${tab('read', wikiPath.page(name), 'Read')}
+    ${actions.mayEdit ? tab('edit', wikiPath.edit(name), 'Edit') : ''}
+    ${tab('history', wikiPath.history(name), 'History')}
+    ${actions.mayProtect ? tab('protection', `${wikiPath.page(name)}/protection`, 'Protection') : ''}
+  </nav>${actions.protectedNote ? html`\n  <p class="protected-note">Protected: only admins may edit this page.</p>` : ''}`;
+}
+
+/** The page with its tabs filled in for one viewer. */
+export function fillPageActions(page: string, actionsOf: (name: string) => PageActions): string {
+  const marker = ACTIONS_MARKER.exec(page);
+  if (!marker) return page;
+  const name = decodeURIComponent(marker[1]!);
+  const tabs = pageTabs(name, marker[2] as PageTab, actionsOf(name)).value;
+  return page.slice(0, marker.index) + tabs + page.slice(marker.index + marker[0].length);
 }
