@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HttpProblem } from '../src/http/errors.js';
+import { ResponseCaches } from '../src/http/response-caches.js';
 import { ResourceTable } from '../src/http/resources.js';
 import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
@@ -41,6 +42,8 @@ const dataDir = tempDir();
 before(async () => {
   store = await openStore({ dataDir });
   app = Fastify({ exposeHeadRoutes: false });
+  // What createHttpServer gives every server: its response caches.
+  new ResponseCaches().install(app);
   work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 3000 });
   const writer = () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') });
   await registerWikiRoutes(app, { store, resources: new ResourceTable(), writer, search: fake, work, pages: new Pages(store, work) });

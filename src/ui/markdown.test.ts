@@ -85,7 +85,7 @@ describe('renderMarkdown: wiki links', () => {
   });
 
   it('leaves text that cannot name a page, and code, alone', () => {
-    const html = render('[[a/b]] [[]] [[x\ny]] `[[Code]]`');
+    const html = render('[[a//b]] [[]] [[x\ny]] `[[Code]]`');
     assert.doesNotMatch(html, /wikilink/);
     assert.match(html, /<code>\[\[Code\]\]<\/code>/);
     assert.deepEqual([...parseMarkdown('`[[Code]]`').wikiLinks], []);

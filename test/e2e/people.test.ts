@@ -3,16 +3,14 @@
 // stays one line at 1280 px, and text typed as one's own for a conflict is kept without
 // JavaScript. Skipped without /usr/bin/chromium (or CHROMIUM_PATH), except under CI=true.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import { addUser, passwordOf } from '../support/accounts.js';
 import { getPage } from '../support/http.js';
 import { type RunningServer, removeDir, startServer, tempDir } from '../support/server.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && process.env['CI'] !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); browser tests skipped` : false;
+const skip = skipWithoutChromium;
 
 const LONG_NAME = 'a-rather-long-user-name-from-the-team-trial';
 
@@ -50,16 +48,11 @@ const card = (page: Page, name: string) => page.locator(`li.user-card#user-${nam
 describe('people and the trial fixes in Chromium', () => {
   before(async () => {
     if (skip) return;
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install it with apt-get install chromium`);
     const dataDir = tempDir();
     await Promise.all([addUser({ dataDir }, 'boss', 'admin'), addUser({ dataDir }, LONG_NAME, 'editor')]);
     server = await startServer({ dataDir, args: ['--auth', 'accounts'] });
     base = server.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -2,18 +2,16 @@
 // /usr/bin/chromium (or CHROMIUM_PATH) these tests are skipped with a reason, except under
 // CI=true, where a missing browser is a failure.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import { addUser, passwordOf } from '../support/accounts.js';
 import { createPage, getPage, putPage } from '../support/http.js';
 import { type RunningServer, removeDir, startServer, tempDir } from '../support/server.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && process.env['CI'] !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); browser tests skipped` : false;
+const skip = skipWithoutChromium;
 
 let server: RunningServer;
 let browser: Browser;
@@ -81,14 +79,9 @@ const text = '# Plan\n\nWe ship on Monday.\n\n## Tasks\n\n- Write the notes\n- T
 describe('the wiki in Chromium', () => {
   before(async () => {
     if (skip) return;
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install it with apt-get install chromium`);
     server = await startServer();
     base = server.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,15 +1,13 @@
 // Contents, links to headings, the live preview and the editor's shortcuts, in Debian's
 // Chromium driven by playwright-core (skipped with a reason without it, except under CI=true).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import { createPage, getPage } from '../support/http.js';
 import { type RunningServer, removeDir, startServer } from '../support/server.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && process.env['CI'] !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); browser tests skipped` : false;
+const skip = skipWithoutChromium;
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,14 +35,9 @@ function targetId(page: Page): Promise<string | null> {
 describe('contents, heading links, preview and shortcuts in Chromium', () => {
   before(async () => {
     if (skip) return;
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install it with apt-get install chromium`);
     server = await startServer();
     base = server.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     await createPage(base, 'Plan', PLAN);
   });
   after(async () => {
