@@ -52,6 +52,15 @@ describe('subpage URLs and their access, in accounts mode', () => {
     const sub = (await get(SUB_PATH, 'ed')).text();
     assert.ok(sub.includes(`href="${SUB_PATH}/edit"`), 'the Edit tab');
     assert.ok(sub.includes(`href="${SUB_PATH}/history"`), 'the History tab');
+    // Move and Delete go with Edit: offered to those who may take them only.
+    for (const action of ['move', 'delete']) {
+      assert.ok(sub.includes(`href="${SUB_PATH}/${action}">`), `an editor sees ${action}`);
+      assert.ok(!(await get(SUB_PATH, 'rita')).text().includes(`href="${SUB_PATH}/${action}"`), `a reader does not see ${action}`);
+      assert.ok(!(await get(SUB_PATH)).text().includes(`href="${SUB_PATH}/${action}"`), `an anonymous visitor does not see ${action}`);
+    }
+    // Nothing to move or delete on a page that does not exist.
+    const missing = (await get('/wiki/Team/Nobody', 'ed')).text();
+    assert.ok(missing.includes('href="/wiki/Team/Nobody/edit"') && !missing.includes('href="/wiki/Team/Nobody/move"'));
   });
 
   it('a reader reaches neither the editor, nor move, nor delete; anonymous visitors are sent to sign in', async () => {
