@@ -195,6 +195,19 @@ function suite(label: string, start: () => Promise<RunningServer>, cleanup: () =
         assert.match((await get(wiki(renamed, 'backlinks'))).text(), /No page links to/);
       });
 
+      test('a red link turns blue when a page is moved to its name, and the moved page lists the link', async () => {
+        const wanted = fresh('Wanted');
+        const draft = fresh('Draft');
+        const source = fresh('Asker');
+        await createPage(base, source, `See [[${wanted}]].`);
+        await createPage(base, draft, 'the draft');
+        assert.ok((await get(wiki(source))).text().includes(`<a class="wikilink missing" href="${wiki(wanted, 'edit')}"`));
+        const etag = hiddenEtag((await get(wiki(draft, 'move'))).text())!;
+        assert.equal((await post(wiki(draft, 'move'), { baseEtag: etag, to: wanted })).status, 303);
+        assert.ok((await get(wiki(source))).text().includes(`<a class="wikilink" href="${wiki(wanted)}">`));
+        assert.ok((await get(wiki(wanted))).text().includes(`<li><a href="${wiki(source)}">${source}</a></li>`));
+      });
+
       test('a red link turns blue when its page is created and red again when it is deleted (the view cache follows)', async () => {
         const missing = fresh('Later');
         const source = fresh('Linker');
