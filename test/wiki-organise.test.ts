@@ -129,6 +129,7 @@ function suite(label: string, start: () => Promise<RunningServer>, cleanup: () =
         assert.equal((await get(wiki(`${team}/Onboarding`))).status, 200, 'the old subpage name redirects');
         const again = await post(wiki(team, 'move'), { baseEtag: etag, to: fresh('Elsewhere') });
         assert.equal(again.status, 404, 'the old name holds no page to move');
+        assert.match(again.text(), /to move \(it was deleted or moved away since the form was opened\)/);
         // A move keeps the text, so its tag; an edit since the form was opened makes it stale.
         const edited = await putPage(base, group, 'edited since', { 'if-match': etag });
         assert.equal(edited.status, 200);

@@ -114,6 +114,8 @@ export async function movePage(context: WikiRouteContext, request: NameRequest, 
       const error = `"${to}" differs from the existing page "${outcome.existing}" only by case, width or invisible characters, so readers would take one for the other. Choose another name. Nothing was moved.`;
       return moveRefused(context, reply, 409, name, { ...form, error });
     }
+    case 'not-found':
+      throw new HttpProblem('page-not-found', `There is no page named "${name}" to move (it was deleted or moved away since the form was opened). Nothing was moved.`);
     default:
       throw writeProblem(outcome, name, by);
   }
