@@ -9,6 +9,7 @@ import type { PageStore } from '../src/storage/store.js';
 import { openStore } from '../src/storage/index.js';
 import { Pages } from '../src/pages/index.js';
 import { registerWikiRoutes } from '../src/ui/register.js';
+import { ResponseCaches } from '../src/http/response-caches.js';
 import { WorkPool } from '../src/work/pool.js';
 import { type AppTasks, TASK_WORKER } from '../src/worker-tasks.js';
 import { type PageSearch, SNIPPET_MARK_CLOSE as C, SNIPPET_MARK_OPEN as O, snippetParts } from '../src/ui/search.js';
@@ -41,6 +42,8 @@ const dataDir = tempDir();
 before(async () => {
   store = await openStore({ dataDir });
   app = Fastify({ exposeHeadRoutes: false });
+  // The per-server response caches sendRepresentation uses (createHttpServer installs them in the app).
+  new ResponseCaches().install(app);
   work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 3000 });
   const writer = () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') });
   await registerWikiRoutes(app, { store, resources: new ResourceTable(), writer, search: fake, work, pages: new Pages(store, work) });
