@@ -10,6 +10,7 @@ import type { StreamLimits } from './http/stream-quota.js';
 import { Pages } from './pages/index.js';
 import type { PageStore } from './storage/store.js';
 import { registerWikiRoutes, type WikiCacheSizes } from './ui/register.js';
+import { routedWikiUrl } from './ui/wiki-url.js';
 import { compressInPool } from './work/compression.js';
 import { WorkPool, type WorkPoolOptions } from './work/pool.js';
 import { TASK_WORKER } from './worker-tasks.js';
@@ -44,7 +45,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const work = new WorkPool(TASK_WORKER, options.work ?? { threads: 1, timeBudgetMs: 3000 });
   // Large bodies are compressed in the work pool, whose threads yield the CPU to the event loop.
   const responseCaches = new ResponseCaches(sizes, (body, coding) => compressInPool(work, body, coding));
-  const app = createHttpServer({ ...options, responseCaches });
+  // The wiki's subpage URLs (/wiki/Team/Onboarding/edit) reach the routes of one-segment names.
+  const app = createHttpServer({ ...options, responseCaches, routedUrl: routedWikiUrl });
   app.addHook('onClose', () => work.close());
   const resources = new ResourceTable();
   // Before every route: authentication and authorisation run ahead of any handler.

@@ -20,7 +20,8 @@ function preview(base: string, name: string, body: string, headers: Record<strin
 
 /** The rendered Markdown of a page view. */
 function markdownOf(page: string): string {
-  return /<div class="markdown">\n([\s\S]*)\n<\/div>\n<\/article>/.exec(page)![1]!;
+  // The page's subpages and backlinks follow its text.
+  return /<div class="markdown">\n([\s\S]*)\n<\/div>\n<footer class="page-neighbours">/.exec(page)![1]!;
 }
 
 describe('live preview', () => {

@@ -42,7 +42,7 @@ const dataDir = tempDir();
 before(async () => {
   store = await openStore({ dataDir });
   app = Fastify({ exposeHeadRoutes: false });
-  // What createHttpServer gives every server: its response caches.
+  // The per-server response caches sendRepresentation uses (createHttpServer installs them in the app).
   new ResponseCaches().install(app);
   work = new WorkPool(TASK_WORKER, { threads: 1, timeBudgetMs: 3000 });
   const writer = () => ({ author: 'tester', unlessProtected: false, protectedRefusal: () => new HttpProblem('page-protected', 'protected') });

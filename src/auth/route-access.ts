@@ -21,6 +21,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/wiki/:name/diff': READ,
   '/wiki/:name/revisions/:n': READ,
   '/wiki/:name/protection': { ...READ, POST: 'admin' },
+  // The confirmation and the form are for those who may take the action; a protected page's
+  // delete or move is refused to all but admins by the domain (as its save is).
+  '/wiki/:name/delete': { GET: 'page-write', HEAD: 'page-write', POST: 'page-write' },
+  '/wiki/:name/move': { GET: 'page-write', HEAD: 'page-write', POST: 'page-write' },
+  '/wiki/:name/backlinks': READ,
   '/api/pages': READ,
   '/api/pages/:name': { ...READ, PUT: 'page-write', DELETE: 'page-write', MOVE: 'page-write' },
   '/api/pages/:name/backlinks': READ,

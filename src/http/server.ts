@@ -1,6 +1,7 @@
 // The only place that builds Fastify: its options, error handling, and the API's routes.
 // src/app.ts assembles the whole server (auth and the wiki included) from these.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { pino } from 'pino';
 import swagger from '@fastify/swagger';
 import type { TrustProxySetting } from '../config.js';
@@ -44,12 +45,18 @@ export interface HttpOptions {
   readonly metrics?: ServerMetrics;
   /** Bodies, coded variants and tags this server keeps (default: 64 MiB each of bodies and coded bodies). */
   readonly responseCaches?: ResponseCaches;
+  /** The URL the router sees for a request's (src/app.ts gives the wiki's, ui/wiki-url.ts). */
+  readonly routedUrl?: (url: string) => string;
 }
 
 /** A hop count becomes "trust the nearest N proxies". */
 function trustProxyOption(setting: TrustProxySetting): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_address, hop) => hop < setting;
   return typeof setting === 'boolean' ? setting : [...setting];
+}
+
+function rewriteWith(routedUrl: (url: string) => string) {
+  return (request: IncomingMessage) => routedUrl(request.url ?? '/');
 }
 
 /** Fastify with midair's limits, request intake, host check and problem+json errors; no routes yet. */
@@ -76,6 +83,7 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     clientErrorHandler: answerClientError,
     ...(options.trustProxy ? { trustProxy: trustProxyOption(options.trustProxy) } : {}),
     exposeHeadRoutes: false,
+    ...(options.routedUrl ? { rewriteUrl: rewriteWith(options.routedUrl) } : {}),
     // A 255-character name, percent-encoded, is up to 255 × 4 bytes × 3 characters long.
     routerOptions: { maxParamLength: 4096 },
     // Bad percent-encoding in the URL gets the same problem+json as every other error.

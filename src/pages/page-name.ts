@@ -18,6 +18,9 @@ export const RESERVED_SEGMENTS: readonly string[] = Object.freeze([
   'delete',
   'backlinks',
   'events',
+  // The wiki's other per-page routes: the editor's preview and the history feed.
+  'preview',
+  'history.atom',
 ]);
 const RESERVED = new Set(RESERVED_SEGMENTS);
 

@@ -17,7 +17,17 @@ export function movedNames(from: string, to: string, subpages: readonly string[]
   return [{ from, to }, ...subpages.map((name) => ({ from: name, to: to + name.slice(from.length) }))];
 }
 
+const MOVED_FROM = 'Moved from "';
+
 /** The summary of the revision a move adds at each destination: where it came from, and why. */
 export function moveSummary(from: string, summary: string): string {
-  return summary === '' ? `Moved from "${from}"` : `Moved from "${from}": ${summary}`;
+  return summary === '' ? `${MOVED_FROM}${from}"` : `${MOVED_FROM}${from}": ${summary}`;
+}
+
+/**
+ * Whether a change's summary is (or looks like) a move's: its change event names only the
+ * destination, so a cache keyed by the old names forgets more to be safe.
+ */
+export function isMoveSummary(summary: string): boolean {
+  return summary.startsWith(MOVED_FROM);
 }

@@ -1,6 +1,7 @@
 // How dates, sizes and names read on the wiki's pages.
 import { encodePageName } from '../pages/page-name.js';
 import { type Html, html } from './html.js';
+import { wikiPathName } from './wiki-url.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -22,12 +23,14 @@ export function signedDelta(delta: number): string {
   return delta > 0 ? `+${delta}` : delta < 0 ? `\u2212${-delta}` : '±0';
 }
 
+/** The wiki's URLs of a page: segments percent-encoded, "/" kept (wiki-url.ts); the API's, one segment. */
 export const wikiPath = {
-  page: (name: string) => `/wiki/${encodePageName(name)}`,
-  edit: (name: string) => `/wiki/${encodePageName(name)}/edit`,
-  history: (name: string) => `/wiki/${encodePageName(name)}/history`,
-  revision: (name: string, n: number) => `/wiki/${encodePageName(name)}/revisions/${n}`,
-  diff: (name: string, from: number, to: number) => `/wiki/${encodePageName(name)}/diff?from=${from}&to=${to}`,
+  page: (name: string) => `/wiki/${wikiPathName(name)}`,
+  edit: (name: string) => `/wiki/${wikiPathName(name)}/edit`,
+  history: (name: string) => `/wiki/${wikiPathName(name)}/history`,
+  revision: (name: string, n: number) => `/wiki/${wikiPathName(name)}/revisions/${n}`,
+  diff: (name: string, from: number, to: number) => `/wiki/${wikiPathName(name)}/diff?from=${from}&to=${to}`,
+  action: (name: string, action: 'move' | 'delete' | 'backlinks' | 'protection' | 'preview') => `/wiki/${wikiPathName(name)}/${action}`,
   api: (name: string) => `/api/pages/${encodePageName(name)}`,
   events: (name: string) => `/api/pages/${encodePageName(name)}/events`,
 };

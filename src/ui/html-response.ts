@@ -116,7 +116,8 @@ export function errorPage(status: number, title: string, detail: string, extra?:
 
 /** The sign-in page, coming back here afterwards when this was a page to look at. */
 function signInPath(request: FastifyRequest): string {
-  return request.method === 'GET' ? `/login?next=${encodeURIComponent(request.url)}` : '/login';
+  // The URL as sent (a subpage's "/" kept), not as routed (wiki-url.ts).
+  return request.method === 'GET' ? `/login?next=${encodeURIComponent(request.originalUrl)}` : '/login';
 }
 
 /** The error handler of the wiki's routes: the API's problem, shown as a page. */

@@ -4,6 +4,7 @@
 // test for). Only as exact as the change feed: a caller uses an entry only when the store's
 // validator cache vouches that nothing happened it has not heard of (see RevisionRenderer).
 import { LRUCache } from 'lru-cache';
+import { isMoveSummary } from '../storage/move-plan.js';
 import type { PageStore } from '../storage/store.js';
 
 export interface LinkState {
@@ -28,7 +29,8 @@ export class LinkStates {
   constructor(store: PageStore, max = 20_000) {
     this.entries = new LRUCache<string, Entry>({ max, dispose: (entry, id) => this.unlink(id, entry.targets) });
     this.unsubscribe = store.onChange(
-      (change) => this.forget(change.name),
+      // A move reports its destinations only; the names it left (now redirects) changed too.
+      (change) => (isMoveSummary(change.summary) ? this.forgetAll() : this.forget(change.name)),
       () => this.forgetAll(),
     );
   }

@@ -10,11 +10,14 @@ import { assets } from './assets.js';
 import { CollisionTables } from './collision.js';
 import type { Pages } from '../pages/index.js';
 import { HtmlPages, htmlErrorHandler } from './html-response.js';
+import { PageNeighbours } from './page-neighbours.js';
 import { RevisionRenderer } from './page-render.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerHistoryRoutes } from './routes/history-routes.js';
+import { registerBacklinkRoutes } from './routes/backlink-routes.js';
+import { registerOrganiseRoutes } from './routes/organise-routes.js';
 import { registerPageViewRoutes } from './routes/page-routes.js';
 import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerProtectionRoutes } from './routes/protection-routes.js';
@@ -60,12 +63,17 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     const sizes = context.cacheSizes ?? { htmlBytes: 64 * 1024 * 1024, renderedBytes: 64 * 1024 * 1024 };
     new HtmlPages(sizes.htmlBytes).install(wiki);
     const renderer = new RevisionRenderer(context.store, work, sizes.renderedBytes);
-    wiki.addHook('onClose', async () => renderer.close());
+    const neighbours = new PageNeighbours(context.store);
+    wiki.addHook('onClose', async () => {
+      renderer.close();
+      neighbours.close();
+    });
     const routes = {
       store: context.store,
       resources: context.resources,
       writer: context.writer,
       renderer,
+      neighbours,
       work,
       pages,
       collisions: { pages, tables: new CollisionTables(work) },
@@ -75,6 +83,8 @@ export async function registerWikiRoutes(app: FastifyInstance, context: WikiCont
     registerSiteRoutes(wiki, routes);
     registerPageViewRoutes(wiki, routes);
     registerHistoryRoutes(wiki, routes);
+    registerOrganiseRoutes(wiki, routes);
+    registerBacklinkRoutes(wiki, routes);
     registerFeedRoutes(wiki, routes);
     registerPreviewRoutes(wiki, routes);
     const accounts = context.auth?.accounts;

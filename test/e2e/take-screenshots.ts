@@ -1,5 +1,6 @@
 // Takes the README's screenshots into docs/screenshots/: the page view (desktop and phone),
-// the editor with a live warning and presence, the merge and resolution screens, a diff.
+// the editor with a live warning and presence, the merge and resolution screens, a diff, a
+// subpage with breadcrumbs and backlinks, the page tree, move, a redirected page and delete.
 // Run after `npm run build`: node --import tsx test/e2e/take-screenshots.ts
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +117,29 @@ async function main(): Promise<void> {
     await ana.waitForURL(`${base}/wiki/Launch%20plan`);
     await ana.goto(`${base}/wiki/Launch%20plan/diff?from=1&to=3`);
     await shot(ana, 'diff.png');
+
+    // Organising: subpages with breadcrumbs and backlinks, the page tree, move, redirect, delete.
+    await createPage(base, 'Team', '# Team\n\nWho we are and how we work.\n');
+    await createPage(base, 'Team/Onboarding', '# Onboarding\n\nYour first weeks. Start with [[Team/Onboarding/Week 1]].\n');
+    await createPage(base, 'Team/Onboarding/Week 1', '# Week 1\n\nAccounts, laptop, and a tour.\n');
+    await createPage(base, 'Team/Onboarding/Week 2', '# Week 2\n\nYour first change.\n');
+    await createPage(base, 'Team/Tools', '# Tools\n');
+    await createPage(base, 'Handbook', 'New here? Read [[Team/Onboarding]] first.\n');
+    const organiser = await (await browser.newContext(desk)).newPage();
+    await organiser.goto(`${base}/wiki/Team/Onboarding/Week%201`);
+    await shot(organiser, 'subpage.png');
+    await organiser.goto(`${base}/wiki`);
+    await shot(organiser, 'page-tree.png');
+    await organiser.goto(`${base}/wiki/Team/Onboarding/move`);
+    await organiser.fill('#move-to', 'Team/Welcome');
+    await organiser.fill('#move-summary', 'a friendlier name');
+    await shot(organiser, 'move.png');
+    await organiser.click('form button.primary');
+    await organiser.waitForURL(`${base}/wiki/Team/Welcome`);
+    await organiser.goto(`${base}/wiki/Team/Onboarding`);
+    await shot(organiser, 'redirected.png');
+    await organiser.goto(`${base}/wiki/Team/Tools/delete`);
+    await shot(organiser, 'delete.png');
 
     // An admin manages the team's accounts in the browser.
     const target = { dataDir: server.dataDir };

@@ -4,6 +4,7 @@ import type { ResourceTable } from '../../http/resources.js';
 import type { PageStore } from '../../storage/store.js';
 import type { Pages } from '../../pages/index.js';
 import type { CollisionScreen } from '../collision.js';
+import type { PageNeighbours } from '../page-neighbours.js';
 import type { RevisionRenderer } from '../page-render.js';
 import type { WikiWork } from '../wiki-tasks.js';
 import type { PageSearch } from '../search.js';
@@ -14,6 +15,8 @@ export interface WikiRouteContext {
   readonly resources: ResourceTable;
   readonly writer: (request: FastifyRequest) => Writer;
   readonly renderer: RevisionRenderer;
+  /** Breadcrumbs, subpages and backlinks of page views. */
+  readonly neighbours: PageNeighbours;
   /** Worker threads for rendering and diffs. */
   readonly work: WikiWork;
   /** The domain: every save goes through it. */

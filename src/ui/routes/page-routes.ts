@@ -1,21 +1,22 @@
 // /wiki/{name}: read a page, an old revision, or the editor; POST saves the editor's form.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseEntityTag } from '../../conditional/index.js';
 import { authorOf, writeProblem } from '../../http/conditional-write.js';
 import { parseEditSummary } from '../../pages/edit-summary.js';
 import { HttpProblem, PROBLEMS } from '../../http/errors.js';
 import { parsePageName } from '../../pages/page-name.js';
 import { CONFLICT_MARKERS, type Resolution, resolveConflicts } from '../../merge/index.js';
-import { findBaseRevision, normalizeNewlines, textHash, type WritePrecondition } from '../../pages/index.js';
+import { findBaseRevision, normalizeNewlines, textHash } from '../../pages/index.js';
 import { type Attempt, type Collision, describeCollision, mergeInto } from '../collision.js';
 import { chosenResolution } from '../conflict-choice.js';
 import { wikiPath } from '../format.js';
 import { field, type FormBody, formBody } from '../form-body.js';
+import { formPrecondition } from '../form-precondition.js';
 import { type Html, html } from '../html.js';
 import { errorPage, sendCachedHtml, sendHtml, sendUncachedHtml } from '../html-response.js';
 import { conflictView, deletedView, mergedView, sameTextView } from '../views/collision-view.js';
 import { editView } from '../views/edit-view.js';
 import { missingPageView, pageView, revisionView } from '../views/page-view.js';
+import type { RevisionInfo } from '../../storage/store.js';
 import { type NameRequest, nameParams, type WikiRouteContext } from './context.js';
 
 type RevisionRequest = FastifyRequest<{ Params: { name: string; n: number } }>;
@@ -50,30 +51,48 @@ export function collisionPage(collision: Collision): { status: number; page: Htm
   }
 }
 
-const viewKey = (name: string, revision: number, linkKey: string) => `view\0${name}\0${revision}\0${linkKey}`;
+const viewKey = (name: string, revision: number, linkKey: string, neighboursKey: string) => `view\0${name}\0${revision}\0${linkKey}\0${neighboursKey}`;
+
+type ReadRequest = NameRequest<{ redirect?: string }>;
 
 /**
  * GET /wiki/{name}. A view seen before, of a page the store's validator cache knows (so it has
  * heard of every change, and of every linked page's creation or deletion), is answered with no
  * promise: a reload's 304 as the API's. Anything else looks again.
  */
-export function readPage({ store, renderer }: WikiRouteContext, request: NameRequest, reply: FastifyReply): Promise<unknown> | undefined {
+export function readPage(context: WikiRouteContext, request: ReadRequest, reply: FastifyReply): Promise<unknown> | undefined {
+  const { store, renderer, neighbours } = context;
   const name = parsePageName(request.params.name);
   const known = store.currentHead?.(name);
   const linkKey = known?.exists ? renderer.knownLinkKey(name, known.revision) : undefined;
-  if (linkKey !== undefined) {
-    const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey));
+  const around = linkKey === undefined ? undefined : neighbours.known(name);
+  if (around !== undefined) {
+    const sent = sendCachedHtml(request, reply, viewKey(name, known!.revision, linkKey!, around.key));
     if (sent !== false) return sent;
   }
-  return readPageAfresh({ store, renderer }, request, reply, name);
+  return readPageAfresh(context, request, reply, name);
 }
 
-async function readPageAfresh({ store, renderer }: Pick<WikiRouteContext, 'store' | 'renderer'>, request: NameRequest, reply: FastifyReply, name: string) {
+async function readPageAfresh(context: WikiRouteContext, request: ReadRequest, reply: FastifyReply, name: string) {
+  const { store, neighbours } = context;
   const state = await store.head(name);
   const info = state.revision > 0 ? await store.revision(name, state.revision) : undefined;
-  if (!state.exists || !info) return sendUncachedHtml(reply, 404, missingPageView(name, info));
-  const links = await renderer.links(name, state.revision);
-  return sendHtml(request, reply, viewKey(name, state.revision, links.key), async () => pageView(name, info, renderer.html(links)));
+  if (state.exists && info) return sendPageView(context, request, reply, name, state.revision, info);
+  // A name a page moved away from shows that page, saying so, until a page is created here;
+  // ?redirect=no shows the name itself (MediaWiki's), to create a page in the redirect's place.
+  const target = state.exists ? undefined : await store.redirect(name);
+  if (target !== undefined && request.query.redirect !== 'no') {
+    const targetState = await store.head(target);
+    const targetInfo = targetState.exists ? await store.revision(target, targetState.revision) : undefined;
+    if (targetInfo) return sendPageView(context, request, reply, target, targetState.revision, targetInfo, name);
+  }
+  return sendUncachedHtml(reply, 404, missingPageView(name, info, await neighbours.of(name), target));
+}
+
+async function sendPageView({ renderer, neighbours }: WikiRouteContext, request: ReadRequest, reply: FastifyReply, name: string, revision: number, info: RevisionInfo, redirectedFrom?: string) {
+  const [links, around] = await Promise.all([renderer.links(name, revision), neighbours.of(name)]);
+  const key = viewKey(name, revision, links.key, around.key) + (redirectedFrom === undefined ? '' : `\0from\0${redirectedFrom}`);
+  return sendHtml(request, reply, key, async () => pageView(name, info, renderer.html(links), around, redirectedFrom));
 }
 
 /** GET /wiki/{name}/revisions/{n}: an old revision, rendered. */
@@ -163,20 +182,6 @@ async function resolvedText({ store, collisions }: WikiRouteContext, body: FormB
   return { text: resolveConflicts(collision.merge, chosen as Resolution[]) };
 }
 
-/** The form's baseEtag as the domain's precondition: empty means create-only (as If-None-Match: *). */
-function formPrecondition(baseEtag: string | undefined): WritePrecondition {
-  // As on the API (RFC 6585 §3): a save must say which version it replaces.
-  if (baseEtag === undefined) {
-    throw new HttpProblem('precondition-required', 'This form does not say which version of the page it edits (its baseEtag field), so saving it could overwrite someone else’s change. Open the editor again.');
-  }
-  if (baseEtag === '') return { kind: 'create' };
-  const tag = parseEntityTag(baseEtag);
-  if (!tag || tag.weak) {
-    throw new HttpProblem('bad-request', 'The baseEtag field must be the strong entity-tag of the version being edited, or empty to create the page.');
-  }
-  return { kind: 'replace', etag: tag.opaque };
-}
-
 /** POST /wiki/{name}: the editor's form (preview, save, or a resolution screen's save). */
 export async function savePage(context: WikiRouteContext, request: NameRequest, reply: FastifyReply) {
   const name = parsePageName(request.params.name);
@@ -230,7 +235,7 @@ export function registerPageViewRoutes(app: FastifyInstance, context: WikiRouteC
   // The hot path: parsePageName checks the name, so Fastify need not validate it too (and,
   // with no hook or schema before it, the auth guard wraps the handler rather than adding a hook).
   const readOptions = { schema: { ...hide, documentedParams: nameParams } };
-  const read = (request: NameRequest, reply: FastifyReply) => readPage(context, request, reply);
+  const read = (request: ReadRequest, reply: FastifyReply) => readPage(context, request, reply);
   const edit = (request: NameRequest<{ from?: number }>, reply: FastifyReply) => editPage(context, request, reply);
   const revision = (request: RevisionRequest, reply: FastifyReply) => readRevision(context, request, reply);
   resources.add(app, '/wiki/:name', {

@@ -5,6 +5,7 @@ import { feedsOf } from '../feeds.js';
 import { authorName, byteSize, dateTime, wikiPath } from '../format.js';
 import { type Html, html } from '../html.js';
 import { layout } from '../layout.js';
+import { pageTree } from './page-tree.js';
 
 function goToPageForm(): Html {
   return html`<form class="goto" method="get" action="/wiki">
@@ -164,8 +165,7 @@ ${goToPageForm()}
 ${
   pages.length === 0
     ? html`<p class="empty">There are no pages yet.</p>`
-    : html`<ul class="pages">
-${pages.map((p) => html`<li><a href="${wikiPath.page(p.name)}">${p.name}</a> <span class="meta">${byteSize(p.size)} · ${dateTime(p.lastModified)}</span></li>\n`)}</ul>`
+    : pageTree(pages)
 }
 ${next === undefined ? '' : html`<p class="pager"><a rel="next" href="/wiki?after=${encodeURIComponent(next)}">More pages →</a></p>`}
 </section>`,

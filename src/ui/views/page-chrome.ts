@@ -4,7 +4,8 @@
 import { type Html, type HtmlValue, html, trusted } from '../html.js';
 import { wikiPath } from '../format.js';
 
-export type PageTab = 'read' | 'edit' | 'history' | 'protection' | 'none';
+/** The view a page's tabs are above; 'missing' is the read view of a page that does not exist (nothing to move or delete). */
+export type PageTab = 'read' | 'edit' | 'history' | 'protection' | 'move' | 'delete' | 'missing' | 'none';
 
 /** What one viewer may do to one page (viewer.ts decides). */
 export interface PageActions {
@@ -17,7 +18,7 @@ export interface PageActions {
 
 // Names are percent-encoded in the marker, so it holds no space, "<" or ">"; Markdown and
 // every other text in a page is escaped, so no page text can make one.
-const ACTIONS_MARKER = /<!--midair:page-actions ([^ <>]+) (read|edit|history|protection|none)-->/;
+const ACTIONS_MARKER = /<!--midair:page-actions ([^ <>]+) (read|edit|history|protection|move|delete|missing|none)-->/;
 
 export function pageHeader(name: string, active: PageTab, heading: HtmlValue = name): Html {
   return html`<header class="page-head">
@@ -28,11 +29,15 @@ export function pageHeader(name: string, active: PageTab, heading: HtmlValue = n
 
 function pageTabs(name: string, active: PageTab, actions: PageActions): Html {
   const tab = (id: PageTab, href: string, label: string) =>
-    html`<a href="${href}"${id === active ? html` aria-current="page"` : ''}>${label}</a>`;
+    html`<a href="${href}"${id === active || (id === 'read' && active === 'missing') ? html` aria-current="page"` : ''}>${label}</a>`;
+  // Move and Delete go with Edit: the same access (page-write, and admins on a protected page).
+  const organise = actions.mayEdit && active !== 'missing';
   return html`<nav class="tabs" aria-label="Page">
     ${tab('read', wikiPath.page(name), 'Read')}
     ${actions.mayEdit ? tab('edit', wikiPath.edit(name), 'Edit') : ''}
     ${tab('history', wikiPath.history(name), 'History')}
+    ${organise ? tab('move', wikiPath.action(name, 'move'), 'Move') : ''}
+    ${organise ? tab('delete', wikiPath.action(name, 'delete'), 'Delete') : ''}
     ${actions.mayProtect ? tab('protection', `${wikiPath.page(name)}/protection`, 'Protection') : ''}
   </nav>${actions.protectedNote ? html`\n  <p class="protected-note">Protected: only admins may edit this page.</p>` : ''}`;
 }

@@ -4,6 +4,8 @@ import { feedsOf } from '../feeds.js';
 import { authorName, dateTime, wikiPath } from '../format.js';
 import { type Html, html, trusted } from '../html.js';
 import { layout } from '../layout.js';
+import type { Neighbours } from '../page-neighbours.js';
+import { breadcrumbs, neighboursSection } from './neighbour-views.js';
 import { pageHeader } from './page-chrome.js';
 
 function editedBy(info: RevisionInfo): Html {
@@ -12,16 +14,24 @@ function editedBy(info: RevisionInfo): Html {
   }`;
 }
 
-export function pageView(name: string, info: RevisionInfo, rendered: string): Html {
+/** A page reached through the redirect an old name left (a move), shown at that old name. */
+function redirectNote(from: string): Html {
+  return html`<p class="redirected-from hint">Redirected from <a href="${wikiPath.page(from)}?redirect=no">${from}</a></p>`;
+}
+
+export function pageView(name: string, info: RevisionInfo, rendered: string, neighbours: Neighbours, redirectedFrom?: string): Html {
   return layout({
     title: name,
     feeds: feedsOf(name),
     body: html`<article class="page">
+${breadcrumbs(name, neighbours.ancestors)}
 ${pageHeader(name, 'read')}
+${redirectedFrom === undefined ? '' : redirectNote(redirectedFrom)}
 <p class="meta">Revision ${info.revision} · ${editedBy(info)}</p>
 <div class="markdown">
 ${trusted(rendered)}
 </div>
+${neighboursSection(name, neighbours)}
 </article>`,
   });
 }
@@ -48,24 +58,37 @@ ${trusted(rendered)}
   });
 }
 
-/** No current page: it never existed, or its latest revision deleted it. */
-export function missingPageView(name: string, deletion: RevisionInfo | undefined): Html {
+/**
+ * No current page: it never existed, or its latest revision deleted it. `redirectsTo`: the old
+ * name of a moved page, looked at as itself (?redirect=no) or with its page gone.
+ */
+export function missingPageView(name: string, deletion: RevisionInfo | undefined, neighbours?: Neighbours, redirectsTo?: string): Html {
   return layout({
     title: name,
     noindex: true,
     body: html`<article class="page missing">
-${pageHeader(name, 'read')}
+${neighbours ? breadcrumbs(name, neighbours.ancestors) : ''}
+${pageHeader(name, 'missing')}
+${
+  redirectsTo === undefined
+    ? ''
+    : html`<p class="notice redirect">This name redirects to <a href="${wikiPath.page(redirectsTo)}">${redirectsTo}</a> (the page was moved there). Creating a page here replaces the redirect.</p>`
+}
 <div class="notice">
   ${
     deletion
       ? html`<p>This page was deleted ${dateTime(deletion.lastModified)} by <span class="who">${authorName(deletion.author)}</span>${
           deletion.summary ? html` — <q>${deletion.summary}</q>` : ''
         }.</p>
-  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Re-create this page</a> <a href="${wikiPath.history(name)}">See its history</a></p>`
+  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Re-create this page</a>${
+    // A deletion follows a revision with text: the one to restore.
+    deletion.revision > 1 ? html` <a class="button" href="${wikiPath.edit(name)}?from=${deletion.revision - 1}">Restore revision ${deletion.revision - 1}</a>` : ''
+  } <a href="${wikiPath.history(name)}">See its history</a></p>`
       : html`<p>There is no page named <strong>${name}</strong> yet.</p>
   <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Create this page</a></p>`
   }
 </div>
+${neighbours ? neighboursSection(name, neighbours) : ''}
 </article>`,
   });
 }
