@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
 import type { AccountStore } from './accounts.js';
+import type { FileStore } from './files.js';
 import type { PageStore, PlainText } from './store.js';
 
 export interface StoreConfig {
@@ -48,6 +49,20 @@ export async function openAccountStore(config: StoreConfig): Promise<AccountStor
   }
   const { SqliteAccountStore } = await import('./sqlite/sqlite-accounts.js');
   return new SqliteAccountStore(sqliteFile(config));
+}
+
+/** The file store (uploads, src/storage/files.ts) in the same database as the pages. */
+export async function openFileStore(config: StoreConfig): Promise<FileStore> {
+  if (config.databaseUrl !== undefined) {
+    const { openPostgresFileStore } = await import('./postgres/file-dialect.js');
+    return openPostgresFileStore({
+      url: config.databaseUrl,
+      ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
+    });
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const { openSqliteFileStore } = await import('./sqlite/file-dialect.js');
+  return openSqliteFileStore(sqliteFile(config));
 }
 
 function sqliteFile(config: StoreConfig): string {

@@ -1,0 +1,98 @@
+// The file store on the embedded SQLite file: the shared statements (../file-sql.ts) prepared
+// once each, a write's steps in one IMMEDIATE transaction, and a second connection for staged
+// chunks that does not wait for the disk: the commit that names them syncs the WAL they are in.
+import type Database from 'better-sqlite3';
+import { ChunkedFileStore, type FileDialect, type FileStoreOptions, type WriteSteps } from '../file-store.js';
+import type { FileQuery, FileRow } from '../file-sql.js';
+import { openDatabase } from './connection.js';
+import { asStoreError, withStoreErrors } from './errors.js';
+import { migrate } from './schema.js';
+
+/** Thrown inside the transaction to roll back a write that was refused; carries its result. */
+class Refused<T> {
+  constructor(readonly result: T) {}
+}
+
+// $1 becomes @p1: better-sqlite3 binds a named parameter used twice from one value.
+function sqliteText(text: string): string {
+  return text.replace(/\$(\d+)/g, '@p$1');
+}
+
+function namedValues(values: readonly unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  values.forEach((value, i) => (named[`p${i + 1}`] = value));
+  return named;
+}
+
+class Statements {
+  private readonly prepared = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+
+  run(query: FileQuery): FileRow[] {
+    let statement = this.prepared.get(query.text);
+    if (statement === undefined) {
+      statement = this.db.prepare(sqliteText(query.text));
+      this.prepared.set(query.text, statement);
+    }
+    const values = namedValues(query.values);
+    if (statement.reader) return statement.all(values) as FileRow[];
+    statement.run(values);
+    return [];
+  }
+}
+
+class SqliteFileDialect implements FileDialect {
+  private readonly statements: Statements;
+  private readonly staging: Statements;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stagingDb: Database.Database,
+  ) {
+    this.statements = new Statements(db);
+    this.staging = new Statements(stagingDb);
+  }
+
+  queryNow(query: FileQuery): FileRow[] {
+    return withStoreErrors(() => this.statements.run(query));
+  }
+
+  async query(query: FileQuery): Promise<FileRow[]> {
+    return this.queryNow(query);
+  }
+
+  async stage(query: FileQuery): Promise<FileRow[]> {
+    return withStoreErrors(() => this.staging.run(query));
+  }
+
+  async transact<T extends { readonly ok: boolean }>(steps: WriteSteps<T>): Promise<T> {
+    const write = this.db.transaction(() => {
+      let step = steps.next();
+      while (!step.done) step = steps.next(this.statements.run(step.value));
+      if (!step.value.ok) throw new Refused(step.value);
+      return step.value;
+    });
+    try {
+      return write.immediate();
+    } catch (error) {
+      if (error instanceof Refused) return error.result as T;
+      throw asStoreError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    if (this.stagingDb.open) this.stagingDb.close();
+  }
+}
+
+/** The file store in `file` (the page store's SQLite file; its migrations are applied if missing). */
+export async function openSqliteFileStore(file: string, options: FileStoreOptions = {}): Promise<ChunkedFileStore> {
+  const db = openDatabase(file);
+  withStoreErrors(() => migrate(db));
+  const stagingDb = openDatabase(file);
+  // Staged rows are invisible until a commit on `db` names them, and that commit (FULL) syncs
+  // the write-ahead log up to and including them.
+  stagingDb.pragma('synchronous = NORMAL');
+  return ChunkedFileStore.open(new SqliteFileDialect(db, stagingDb), options);
+}
