@@ -6,7 +6,10 @@ import { editorIdentity } from './auth/principal.js';
 import { ResourceTable } from './http/resources.js';
 import { answerUnrouted, createHttpServer, type HttpOptions, registerApi } from './http/server.js';
 import type { StreamLimits } from './http/stream-quota.js';
+import { Files, type FilesOptions } from './files/index.js';
+import { registerFileApi } from './http/routes/files-api.js';
 import { Pages } from './pages/index.js';
+import type { FileStore } from './storage/files.js';
 import type { PageStore } from './storage/store.js';
 import { registerWikiRoutes } from './ui/register.js';
 import { WorkPool, type WorkPoolOptions } from './work/pool.js';
@@ -19,6 +22,8 @@ export interface ServerOptions extends HttpOptions {
   readonly work?: WorkPoolOptions;
   /** Caps on open event streams, per page and per client address. */
   readonly streamLimits?: StreamLimits;
+  /** Uploads (/api/files), with their size limit and quota; no file routes without a store. */
+  readonly files?: { readonly store: FileStore } & FilesOptions;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -34,6 +39,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const pages = new Pages(options.store, work);
   const context = { store: options.store, resources, writer: auth.writer, work, pages };
   await registerApi(app, { ...context, editorIdentity, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
+  if (options.files) {
+    const { store, ...limits } = options.files;
+    await registerFileApi(app, { files: new Files(store, limits), resources, writer: auth.writer });
+  }
   await registerWikiRoutes(app, { ...context, auth });
   return app;
 }

@@ -4,7 +4,7 @@ import { AggregatorRegistry } from 'prom-client';
 import { buildServer } from './app.js';
 import { ServerMetrics } from './http/metrics.js';
 import { metricsUrl, serveMetrics } from './metrics-server.js';
-import { openAccountStore, openStore } from './storage/index.js';
+import { openAccountStore, openFileStore, openStore } from './storage/index.js';
 import { searchText } from './pages/plain-text.js';
 
 export interface Serving {
@@ -17,6 +17,7 @@ export interface Serving {
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared, plainText: searchText });
   const accounts = await openAccountStore(config);
+  const files = await openFileStore({ ...config, shared });
   const metrics = config.metricsPort === undefined ? undefined : new ServerMetrics();
   if (metrics) {
     store.observe?.(metrics);
@@ -41,6 +42,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
       publicOrigins: config.publicOrigins ?? [],
     },
     hosts: { listenHost: config.host, publicOrigins: config.publicOrigins ?? [] },
+    files: { store: files, fileLimit: config.fileLimit, ...(config.fileQuota === undefined ? {} : { quotaBytes: config.fileQuota }) },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
     ...(metrics ? { metrics } : {}),
   });
@@ -65,6 +67,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     await app.close(); // stops accepting, lets requests in flight finish
     await store.close(); // commits queued writes, closes the database
     await accounts.close();
+    await files.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
