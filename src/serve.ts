@@ -17,7 +17,7 @@ export interface Serving {
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared, plainText: searchText });
   const accounts = await openAccountStore(config);
-  const files = await openFileStore({ ...config, shared });
+  const files = await openFileStore({ ...config, shared, uploadTimeoutMs: config.requestTimeout });
   const metrics = config.metricsPort === undefined ? undefined : new ServerMetrics();
   if (metrics) {
     store.observe?.(metrics);

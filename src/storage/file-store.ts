@@ -35,8 +35,13 @@ export interface FileDialect {
 export interface FileStoreOptions {
   /** Dates versions (ms since the epoch). */
   readonly clock?: () => number;
-  /** Staged uploads older than this at open were left by a process that died (default: 1 hour). */
+  /**
+   * A staged upload older than this was left by a process that died (default: 1 hour): no live
+   * upload lasts longer than a request may (--request-timeout). Swept at open and as often after.
+   */
   readonly stagedMaxAgeMs?: number;
+  /** No other process uses the store: everything staged at open is garbage. */
+  readonly alone?: boolean;
 }
 
 // Versions are integer columns in both databases.
@@ -48,6 +53,7 @@ const CHUNKS_PER_READ = 4;
 export class ChunkedFileStore implements FileStore {
   readonly currentHead?: (name: string) => FileState;
   private readonly clock: () => number;
+  private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(private readonly dialect: FileDialect, options: FileStoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -58,10 +64,19 @@ export class ChunkedFileStore implements FileStore {
   /** The store over `dialect`, once the uploads a killed process staged are dropped. */
   static async open(dialect: FileDialect, options: FileStoreOptions = {}): Promise<ChunkedFileStore> {
     const store = new ChunkedFileStore(dialect, options);
-    const before = store.clock() - (options.stagedMaxAgeMs ?? 3_600_000);
-    await dialect.query(fileQuery(FILE_SQL.dropOldChunks, before));
-    await dialect.query(fileQuery(FILE_SQL.dropOldStaged, before));
+    const maxAge = options.stagedMaxAgeMs ?? 3_600_000;
+    await store.sweepStaged(options.alone ? 0 : maxAge);
+    store.sweeper = setInterval(() => void store.sweepStaged(maxAge).catch(() => undefined), maxAge);
+    store.sweeper.unref();
     return store;
+  }
+
+  /** Drops uploads staged more than `maxAgeMs` ago that no write named. */
+  async sweepStaged(maxAgeMs: number): Promise<void> {
+    // `<=` for 0: an upload staged in this very millisecond, by a process now dead, goes too.
+    const before = this.clock() - maxAgeMs + (maxAgeMs === 0 ? 1 : 0);
+    await this.dialect.query(fileQuery(FILE_SQL.dropOldChunks, before));
+    await this.dialect.query(fileQuery(FILE_SQL.dropOldStaged, before));
   }
 
   async head(name: string): Promise<FileState> {
@@ -118,6 +133,7 @@ export class ChunkedFileStore implements FileStore {
   }
 
   close(): Promise<void> {
+    clearInterval(this.sweeper);
     return this.dialect.close();
   }
 }
