@@ -146,10 +146,14 @@ function headOf(name: string, rows: FileRow[]): FileState {
 class ChunkedUpload implements FileUpload {
   size = 0;
   private readonly hash = createHash('sha256');
-  private readonly chunk = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
+  // Two chunk buffers in turn: one fills while the other is staged. A buffer is filled again
+  // only after its statement ran (the one staged after it waited for it), so none is copied.
+  private readonly buffers = [Buffer.allocUnsafe(FILE_CHUNK_BYTES), Buffer.allocUnsafe(FILE_CHUNK_BYTES)] as const;
+  private chunk: Buffer = this.buffers[0];
   private filled = 0;
   private chunks = 0;
   private id: Promise<string> | undefined;
+  private inFlight: Promise<unknown> = Promise.resolve();
   private discarded = false;
 
   constructor(
@@ -171,12 +175,14 @@ class ChunkedUpload implements FileUpload {
 
   async finish(): Promise<StagedContent> {
     if (this.filled > 0) await this.stageChunk();
+    await this.inFlight;
     return { id: await this.stagedId(), sha256: this.hash.digest('hex'), size: this.size };
   }
 
   async discard(): Promise<void> {
     if (this.id === undefined || this.discarded) return;
     this.discarded = true;
+    await this.inFlight.catch(() => undefined);
     const id = await this.id;
     await this.dialect.stage(fileQuery(FILE_SQL.dropChunks, id));
     await this.dialect.stage(fileQuery(FILE_SQL.dropStaged, id));
@@ -187,12 +193,17 @@ class ChunkedUpload implements FileUpload {
     return this.id;
   }
 
-  // The chunk buffer is reused only after the statement that carries it has run.
+  // One chunk is staged while the next one fills: receiving and writing overlap.
   private async stageChunk(): Promise<void> {
     const id = await this.stagedId();
-    await this.dialect.stage(fileQuery(FILE_SQL.stageChunk, id, this.chunks, this.chunk.subarray(0, this.filled)));
-    this.chunks++;
+    const data = this.chunk.subarray(0, this.filled);
+    const n = this.chunks++;
+    this.chunk = this.buffers[this.chunks % 2]!;
     this.filled = 0;
+    await this.inFlight;
+    this.inFlight = this.dialect.stage(fileQuery(FILE_SQL.stageChunk, id, n, data));
+    // Awaited by the next chunk or by finish; an upload abandoned meanwhile must not leave it unhandled.
+    this.inFlight.catch(() => undefined);
   }
 }
 

@@ -1,9 +1,12 @@
 // The file store on the embedded SQLite file: the shared statements (../file-sql.ts) prepared
 // once each, a write's steps in one IMMEDIATE transaction, and a second connection for staged
 // chunks that does not wait for the disk: the commit that names them syncs the WAL they are in.
+// (A staging thread was tried: it freed the event loop but held the chunks twice, and a 100 MiB
+// upload then grew the server's memory by 80–100 MiB.)
 import type Database from 'better-sqlite3';
 import { ChunkedFileStore, type FileDialect, type FileStoreOptions, type WriteSteps } from '../file-store.js';
 import type { FileQuery, FileRow } from '../file-sql.js';
+import { FileStatements } from './file-statements.js';
 import { openDatabase } from './connection.js';
 import { asStoreError, withStoreErrors } from './errors.js';
 import { migrate } from './schema.js';
@@ -13,44 +16,16 @@ class Refused<T> {
   constructor(readonly result: T) {}
 }
 
-// $1 becomes @p1: better-sqlite3 binds a named parameter used twice from one value.
-function sqliteText(text: string): string {
-  return text.replace(/\$(\d+)/g, '@p$1');
-}
-
-function namedValues(values: readonly unknown[]): Record<string, unknown> {
-  const named: Record<string, unknown> = {};
-  values.forEach((value, i) => (named[`p${i + 1}`] = value));
-  return named;
-}
-
-class Statements {
-  private readonly prepared = new Map<string, Database.Statement>();
-  constructor(private readonly db: Database.Database) {}
-
-  run(query: FileQuery): FileRow[] {
-    let statement = this.prepared.get(query.text);
-    if (statement === undefined) {
-      statement = this.db.prepare(sqliteText(query.text));
-      this.prepared.set(query.text, statement);
-    }
-    const values = namedValues(query.values);
-    if (statement.reader) return statement.all(values) as FileRow[];
-    statement.run(values);
-    return [];
-  }
-}
-
 class SqliteFileDialect implements FileDialect {
-  private readonly statements: Statements;
-  private readonly staging: Statements;
+  private readonly statements: FileStatements;
+  private readonly staging: FileStatements;
 
   constructor(
     private readonly db: Database.Database,
     private readonly stagingDb: Database.Database,
   ) {
-    this.statements = new Statements(db);
-    this.staging = new Statements(stagingDb);
+    this.statements = new FileStatements(db);
+    this.staging = new FileStatements(stagingDb);
   }
 
   queryNow(query: FileQuery): FileRow[] {
