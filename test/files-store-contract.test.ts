@@ -132,6 +132,18 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a write through another instance (another process) is seen at once, with or without a promise',
+    async run(backing) {
+      const [one, two] = [await backing.open(), await backing.open()];
+      committed(await one.put('seen.bin', await stage(one, Buffer.from('v1')), 0, info('1')));
+      assert.equal((await one.head('seen.bin')).version, 1);
+      assert.equal(one.currentHead?.('seen.bin').version ?? 1, 1);
+      committed(await two.put('seen.bin', await stage(two, Buffer.from('v2')), 1, info('2')));
+      assert.equal((await one.head('seen.bin')).version, 2);
+      if (one.currentHead) assert.equal(one.currentHead('seen.bin').sha256, sha(Buffer.from('v2')));
+    },
+  },
+  {
     name: 'the same bytes are stored once, under any number of names and versions',
     async run(backing, adapter) {
       const store = await backing.open();

@@ -5,7 +5,7 @@
 // upload then grew the server's memory by 80–100 MiB.)
 import type Database from 'better-sqlite3';
 import { ChunkedFileStore, type FileDialect, type FileStoreOptions, type WriteSteps } from '../file-store.js';
-import type { FileQuery, FileRow } from '../file-sql.js';
+import { FILE_SQL, type FileQuery, type FileRow } from '../file-sql.js';
 import { FileStatements } from './file-statements.js';
 import { openDatabase } from './connection.js';
 import { asStoreError, withStoreErrors } from './errors.js';
@@ -16,9 +16,18 @@ class Refused<T> {
   constructor(readonly result: T) {}
 }
 
+// Most names whose current row is kept: a revalidation (304) then reads no row at all.
+const CACHED_HEADS = 10_000;
+
 class SqliteFileDialect implements FileDialect {
   private readonly statements: FileStatements;
   private readonly staging: FileStatements;
+  // Current rows by name, valid while PRAGMA data_version says no other connection committed
+  // (this process's page store and staging connection count as others) and dropped at each of
+  // this connection's own commits.
+  private readonly heads = new Map<string, FileRow[]>();
+  private readonly dataVersion: Database.Statement<[], number>;
+  private seenVersion = -1;
 
   constructor(
     private readonly db: Database.Database,
@@ -26,10 +35,23 @@ class SqliteFileDialect implements FileDialect {
   ) {
     this.statements = new FileStatements(db);
     this.staging = new FileStatements(stagingDb);
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   queryNow(query: FileQuery): FileRow[] {
-    return withStoreErrors(() => this.statements.run(query));
+    return withStoreErrors(() => (query.text === FILE_SQL.head ? this.head(query) : this.statements.run(query)));
+  }
+
+  private head(query: FileQuery): FileRow[] {
+    const version = this.dataVersion.get()!;
+    if (version !== this.seenVersion || this.heads.size >= CACHED_HEADS) {
+      this.heads.clear();
+      this.seenVersion = version;
+    }
+    const name = query.values[0] as string;
+    let rows = this.heads.get(name);
+    if (rows === undefined) this.heads.set(name, (rows = this.statements.run(query)));
+    return rows;
   }
 
   async query(query: FileQuery): Promise<FileRow[]> {
@@ -47,9 +69,12 @@ class SqliteFileDialect implements FileDialect {
       if (!step.value.ok) throw new Refused(step.value);
       return step.value;
     });
+    // Whatever happens, rows read before this write may be stale after it.
+    this.heads.clear();
     try {
       return write.immediate();
     } catch (error) {
+      this.heads.clear();
       if (error instanceof Refused) return error.result as T;
       throw asStoreError(error);
     }
