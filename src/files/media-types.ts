@@ -10,6 +10,9 @@ export interface DeclaredType {
   readonly stored: string;
 }
 
+// RFC 9110 §8.3.1: type "/" subtype, each a token.
+const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
 export function parseDeclaredType(contentType: string | undefined): DeclaredType {
   if (contentType === undefined || contentType.trim() === '') {
     throw new FileRuleError('media-type', 'An upload must say what it is: send Content-Type (application/octet-stream when unknown).');
@@ -21,6 +24,7 @@ export function parseDeclaredType(contentType: string | undefined): DeclaredType
     throw new FileRuleError('media-type', `Content-Type "${contentType}" is not a media type.`);
   }
   const essence = parsed.type.toLowerCase();
+  if (!MEDIA_TYPE.test(essence)) throw new FileRuleError('media-type', `Content-Type "${contentType}" is not a media type (type/subtype).`);
   const charset = parsed.parameters['charset']?.toLowerCase();
   if (isTextual(essence) && charset !== undefined && charset !== 'utf-8' && charset !== 'us-ascii') {
     throw new FileRuleError('media-type', `Text files are stored as UTF-8; charset=${charset} is not accepted.`, { declared: essence });
