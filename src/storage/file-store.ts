@@ -58,7 +58,18 @@ export class ChunkedFileStore implements FileStore {
   private constructor(private readonly dialect: FileDialect, options: FileStoreOptions) {
     this.clock = options.clock ?? Date.now;
     const queryNow = dialect.queryNow?.bind(dialect);
-    if (queryNow) this.currentHead = (name) => headOf(name, queryNow(fileQuery(FILE_SQL.head, name)));
+    // A dialect that keeps rows (SQLite's head cache) hands back the same row object while it
+    // stands: its state is decoded once, not on every revalidation.
+    const decoded = new WeakMap<FileRow, FileState>();
+    if (queryNow) {
+      this.currentHead = (name) => {
+        const [row] = queryNow(fileQuery(FILE_SQL.head, name));
+        if (row === undefined) return missingFile(name);
+        let state = decoded.get(row);
+        if (state === undefined) decoded.set(row, (state = toFileState(row)));
+        return state;
+      };
+    }
   }
 
   /** The store over `dialect`, once the uploads a killed process staged are dropped. */
