@@ -181,7 +181,15 @@ export function registerFileRoutes(app: FastifyInstance, context: FileRouteConte
           response: { 200: fileStateSchema('Replaced'), 201: fileStateSchema('Created'), ...problemResponses(400, 409, 412, 413, 415, 422, 428) },
         },
       },
-      onRequest: async (request: FastifyRequest) => judgeUploadHeaders(context, request as NameRequest),
+      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+        try {
+          judgeUploadHeaders(context, request as NameRequest);
+        } catch (error) {
+          // Refused on its header fields: its body (up to any size) is not worth draining.
+          reply.header('connection', 'close');
+          throw error;
+        }
+      },
       handler: (request: NameRequest, reply: FastifyReply) => putFile(context, request, reply),
     },
     DELETE: {
