@@ -32,6 +32,8 @@ class SqliteFileDialect implements FileDialect {
   constructor(
     private readonly db: Database.Database,
     private readonly stagingDb: Database.Database,
+    /** No other process writes the file: only this connection changes files, so no PRAGMA is asked. */
+    private readonly alone: boolean,
   ) {
     this.statements = new FileStatements(db);
     this.staging = new FileStatements(stagingDb);
@@ -43,7 +45,7 @@ class SqliteFileDialect implements FileDialect {
   }
 
   private head(query: FileQuery): FileRow[] {
-    const version = this.dataVersion.get()!;
+    const version = this.alone ? 0 : this.dataVersion.get()!;
     if (version !== this.seenVersion || this.heads.size >= CACHED_HEADS) {
       this.heads.clear();
       this.seenVersion = version;
@@ -94,5 +96,5 @@ export async function openSqliteFileStore(file: string, options: FileStoreOption
   // Staged rows are invisible until a commit on `db` names them, and that commit (FULL) syncs
   // the write-ahead log up to and including them.
   stagingDb.pragma('synchronous = NORMAL');
-  return ChunkedFileStore.open(new SqliteFileDialect(db, stagingDb), options);
+  return ChunkedFileStore.open(new SqliteFileDialect(db, stagingDb, options.alone ?? false), options);
 }
