@@ -1,8 +1,8 @@
 // What a scenario measures, how rounds are summarised (median and min–max), the ratios to the
 // baselines, the targets, and the table that shows them.
 
-export type ScenarioName = 'get304' | 'get200' | 'put' | 'contention' | 'soak' | 'hostile' | 'storage' | 'search' | 'views';
-export const SCENARIOS: readonly ScenarioName[] = ['get304', 'get200', 'put', 'contention', 'soak', 'hostile', 'storage', 'search', 'views'];
+export type ScenarioName = 'get304' | 'get200' | 'put' | 'contention' | 'soak' | 'hostile' | 'storage' | 'search' | 'views' | 'files';
+export const SCENARIOS: readonly ScenarioName[] = ['get304', 'get200', 'put', 'contention', 'soak', 'hostile', 'storage', 'search', 'views', 'files'];
 
 /** One round against one server (or store, or pgbench). */
 export interface Measurement {

@@ -20,6 +20,7 @@ import { runHostile } from './scenarios/hostile.js';
 import { runStorage } from './scenarios/storage.js';
 import { runSearch } from './scenarios/search.js';
 import { runWikiViews } from './scenarios/wiki-views.js';
+import { runFiles } from './scenarios/files.js';
 import { REPOSITORY_MAIN } from './servers.js';
 import { findWrk, WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
@@ -35,6 +36,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   storage: runStorage,
   search: runSearch,
   views: runWikiViews,
+  files: runFiles,
 };
 
 function log(line: string): void {

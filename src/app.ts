@@ -7,7 +7,10 @@ import { ResourceTable } from './http/resources.js';
 import { ResponseCaches, type ResponseCacheSizes } from './http/response-caches.js';
 import { answerUnrouted, createHttpServer, type HttpOptions, registerApi } from './http/server.js';
 import type { StreamLimits } from './http/stream-quota.js';
+import { Files, type FilesOptions } from './files/index.js';
+import { registerFileApi } from './http/routes/files-api.js';
 import { Pages } from './pages/index.js';
+import type { FileStore } from './storage/files.js';
 import type { PageStore } from './storage/store.js';
 import { registerWikiRoutes, type WikiCacheSizes } from './ui/register.js';
 import { routedWikiUrl } from './ui/wiki-url.js';
@@ -25,6 +28,8 @@ export interface ServerOptions extends HttpOptions {
   readonly streamLimits?: StreamLimits;
   /** Bytes the response caches hold together, in four equal shares (default 256 MiB; see cacheShares). */
   readonly cacheSize?: number;
+  /** Uploads (/api/files), with their size limit and quota; no file routes without a store. */
+  readonly files?: { readonly store: FileStore } & FilesOptions;
 }
 
 export const DEFAULT_CACHE_SIZE = 256 * 1024 * 1024;
@@ -57,6 +62,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const pages = new Pages(options.store, work);
   const context = { store: options.store, resources, writer: auth.writer, work, pages };
   await registerApi(app, { ...context, editorIdentity, ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}) });
+  if (options.files) {
+    const { store, ...limits } = options.files;
+    await registerFileApi(app, { files: new Files(store, limits), resources, writer: auth.writer });
+  }
   await registerWikiRoutes(app, { ...context, auth, cacheSizes: sizes });
   return app;
 }

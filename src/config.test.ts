@@ -20,17 +20,17 @@ const AUTH_DEFAULTS = {
 const STREAM_DEFAULTS = { maxPageStreams: 500, maxStreamsPerClient: 64 };
 
 test('defaults serve on 127.0.0.1:3000 with data in ./data and a 1 MiB body limit', () => {
-  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, workers: 1, requestTimeout: 30000, dbPoolSize: 10, dbStatementTimeout: 5000, ...AUTH_DEFAULTS, ...STREAM_DEFAULTS });
+  assert.deepEqual(readConfig([], {}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimit: 1048576, fileLimit: 100 * 1048576, workers: 1, requestTimeout: 30000, dbPoolSize: 10, dbStatementTimeout: 5000, ...AUTH_DEFAULTS, ...STREAM_DEFAULTS });
 });
 
 test('environment variables set every setting', () => {
   const config = readConfig([], {
-    PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', REQUEST_TIMEOUT: '9000', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000',
+    PORT: '4000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', LOG_LEVEL: 'warn', BODY_LIMIT: '2MiB', FILE_LIMIT: '1GiB', FILE_QUOTA: '500MiB', DATABASE_URL: 'postgres://u@h/db', WORKERS: '3', REQUEST_TIMEOUT: '9000', DB_POOL_SIZE: '4', DB_STATEMENT_TIMEOUT: '2000',
     AUTH: 'accounts', ALLOW_OPEN: 'false', TRUST_PROXY: '10.0.0.0/8, ::1', SESSION_IDLE_TIMEOUT: '30m', SESSION_MAX_AGE: '2d', LOGIN_RATE_LIMIT: '5/10m', LOGIN_ADDRESS_RATE_LIMIT: '20/1h', WRITE_RATE_LIMIT: 'off',
     RENDER_THREADS: '2', RENDER_TIMEOUT: '500', RENDER_NICE: '0', CACHE_SIZE: '32MiB',
   });
   assert.deepEqual(config, {
-    port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, requestTimeout: 9000, dbPoolSize: 4, dbStatementTimeout: 2000,
+    port: 4000, host: '0.0.0.0', dataDir: '/tmp/x', logLevel: 'warn', bodyLimit: 2 * 1048576, fileLimit: 1024 ** 3, fileQuota: 500 * 1048576, databaseUrl: 'postgres://u@h/db', workers: 3, requestTimeout: 9000, dbPoolSize: 4, dbStatementTimeout: 2000,
     auth: 'accounts', allowOpen: false, trustProxy: ['10.0.0.0/8', '::1'], sessionIdleTimeout: 1_800_000, sessionMaxAge: 172_800_000,
     loginRateLimit: { max: 5, windowMs: 600_000 }, loginAddressRateLimit: { max: 20, windowMs: 3_600_000 }, writeRateLimit: null,
     renderThreads: 2, renderTimeout: 500, renderNice: 0, cacheSize: 32 * 1048576,

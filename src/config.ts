@@ -22,6 +22,10 @@ export interface Config {
   readonly dataDir: string;
   readonly logLevel: string;
   readonly bodyLimit: number;
+  /** Largest uploaded file in bytes (--file-limit). */
+  readonly fileLimit: number;
+  /** Bytes of file versions one user may upload in all; undefined: no quota. */
+  readonly fileQuota?: number;
   /** A postgres:// URL selects the PostgreSQL store; unset means the embedded SQLite store. */
   readonly databaseUrl?: string;
   /** Serving processes sharing the port and the store (node:cluster); 1 serves in-process. */
@@ -77,6 +81,8 @@ export const USAGE = `Usage: npm start -- [options]
   --data-dir DIR    DATA_DIR      folder of the SQLite store (default ./data)
   --log-level L     LOG_LEVEL     fatal|error|warn|info|debug|trace|silent (default info)
   --body-limit N    BODY_LIMIT    largest request body: bytes, or with KiB/MiB (default 1MiB)
+  --file-limit N    FILE_LIMIT    largest uploaded file: bytes, or with KiB/MiB/GiB (default 100MiB)
+  --file-quota N    FILE_QUOTA    bytes of file versions one user may upload in all (default: off)
   --database-url U  DATABASE_URL  postgres://… to use PostgreSQL instead of SQLite
   --workers N       WORKERS       serving processes on one port and one store (default 1)
   --request-timeout MS  REQUEST_TIMEOUT  time to send a whole request before 408 (default 30000)
@@ -100,13 +106,17 @@ export const USAGE = `Usage: npm start -- [options]
   --metrics-port N  METRICS_PORT  serve Prometheus metrics at /metrics on this port (default: off)
   --help                          this text`;
 
-/** Parses "1048576", "512KiB", "1MiB", "2mb" into bytes. */
+/** Parses "1048576", "512KiB", "1MiB", "2mb", "1GiB" into bytes. */
 export function parseSize(text: string): number {
-  const match = /^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib)?\s*$/i.exec(text);
-  if (!match) throw new ConfigError(`Not a size: "${text}" (use bytes, or a number with KiB or MiB)`);
+  const match = /^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(text);
+  if (!match) throw new ConfigError(`Not a size: "${text}" (use bytes, or a number with KiB, MiB or GiB)`);
   const unit = (match[2] ?? 'b').toLowerCase();
-  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('g') ? 1024 ** 3 : 1;
   return Number(match[1]) * factor;
+}
+
+function fileQuota(text: string | undefined): { fileQuota?: number } {
+  return text === undefined || text === '' || text === 'off' ? {} : { fileQuota: parseSize(text) };
 }
 
 function parsePort(text: string): number {
@@ -246,6 +256,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
         'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'body-limit': { type: 'string' },
+        'file-limit': { type: 'string' },
+        'file-quota': { type: 'string' },
         'database-url': { type: 'string' },
         workers: { type: 'string' },
         'request-timeout': { type: 'string' },
@@ -297,6 +309,8 @@ export function readConfig(argv: readonly string[], env: Readonly<Record<string,
     dataDir: values['data-dir'] ?? env['DATA_DIR'] ?? './data',
     logLevel,
     bodyLimit: parseSize(values['body-limit'] ?? env['BODY_LIMIT'] ?? '1MiB'),
+    fileLimit: parseSize(values['file-limit'] ?? env['FILE_LIMIT'] ?? '100MiB'),
+    ...fileQuota(values['file-quota'] ?? env['FILE_QUOTA']),
     ...databaseUrl(values['database-url'] ?? env['DATABASE_URL']),
     workers: parseWorkers(values.workers ?? env['WORKERS'] ?? '1'),
     requestTimeout: parseCount('request timeout', values['request-timeout'] ?? env['REQUEST_TIMEOUT'] ?? '30000', 100, 3_600_000),

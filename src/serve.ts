@@ -4,7 +4,7 @@ import { AggregatorRegistry } from 'prom-client';
 import { buildServer } from './app.js';
 import { ServerMetrics } from './http/metrics.js';
 import { metricsUrl, serveMetrics } from './metrics-server.js';
-import { openAccountStore, openStore } from './storage/index.js';
+import { openAccountStore, openFileStore, openStore } from './storage/index.js';
 import { searchText } from './pages/plain-text.js';
 import { pageLinks } from './pages/page-links.js';
 
@@ -18,6 +18,7 @@ export interface Serving {
 export async function serve(config: Config, shared: boolean): Promise<Serving> {
   const store = await openStore({ ...config, shared, plainText: searchText, linkTargets: pageLinks });
   const accounts = await openAccountStore(config);
+  const files = await openFileStore({ ...config, shared, uploadTimeoutMs: config.requestTimeout });
   const metrics = config.metricsPort === undefined ? undefined : new ServerMetrics();
   if (metrics) {
     store.observe?.(metrics);
@@ -42,6 +43,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
       publicOrigins: config.publicOrigins ?? [],
     },
     hosts: { listenHost: config.host, publicOrigins: config.publicOrigins ?? [] },
+    files: { store: files, fileLimit: config.fileLimit, ...(config.fileQuota === undefined ? {} : { quotaBytes: config.fileQuota }) },
     streamLimits: { maxPageStreams: config.maxPageStreams, maxStreamsPerClient: config.maxStreamsPerClient },
     cacheSize: config.cacheSize,
     ...(metrics ? { metrics } : {}),
@@ -67,6 +69,7 @@ export async function serve(config: Config, shared: boolean): Promise<Serving> {
     await app.close(); // stops accepting, lets requests in flight finish
     await store.close(); // commits queued writes, closes the database
     await accounts.close();
+    await files.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

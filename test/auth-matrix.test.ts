@@ -118,6 +118,13 @@ function rows(staticPath: string): Row[] {
     { method: 'GET', path: `/api/pages/${PAGE}/events`, need: 'read', status: 200, rule: ['/api/pages/:name/events', 'GET'] },
     { method: 'GET', path: '/api/openapi.json', need: 'read', status: 200, rule: ['/api/openapi.json', 'GET'] },
     ...read('/api/changes', '/api/changes'),
+    // Files: uploads need what edits need; a refused caller never reaches the precondition.
+    ...read('/api/files', '/api/files'),
+    ...read(`/api/files/${MISSING}`, '/api/files/:name', 404),
+    { method: 'PUT', path: `/api/files/${MISSING}`, need: 'write', status: 412, rule: ['/api/files/:name', 'PUT'], headers: { 'if-match': '"stale"', 'content-type': 'text/plain' }, body: 'x' },
+    { method: 'DELETE', path: `/api/files/${MISSING}`, need: 'write', status: 404, rule: ['/api/files/:name', 'DELETE'], headers: { 'if-match': '"stale"' } },
+    ...read(`/api/files/${MISSING}/versions`, '/api/files/:name/versions', 404),
+    ...read(`/api/files/${MISSING}/versions/1`, '/api/files/:name/versions/:n', 404),
     { method: 'GET', path: '/login', need: 'nothing', status: 200, rule: ['/login', 'GET'] },
     { method: 'HEAD', path: '/login', need: 'nothing', status: 200, rule: ['/login', 'HEAD'] },
     { method: 'GET', path: '/account', need: 'signed-in', status: 200, rule: ['/account', 'GET'] },

@@ -33,6 +33,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Readonly<Record<string, Acces
   '/api/pages/:name/revisions/:n': READ,
   '/api/pages/:name/events': { GET: 'read' },
   '/api/openapi.json': { GET: 'read' },
+  // Uploads are writes like any other: the mode's editors (files have no protection of their own).
+  '/api/files': READ,
+  '/api/files/:name': { ...READ, PUT: 'write', DELETE: 'write' },
+  '/api/files/:name/versions': READ,
+  '/api/files/:name/versions/:n': READ,
   '/api/changes': READ,
   '/login': { GET: 'public', HEAD: 'public', POST: 'public' },
   '/logout': { POST: 'public' },

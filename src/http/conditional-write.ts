@@ -21,7 +21,7 @@ export function authorOf(by: Writer, request: FastifyRequest): Author {
   return { author: by.author, unlessProtected: by.unlessProtected, writer: `${by.author}@${request.ip}` };
 }
 
-function preconditionRequired(): HttpProblem {
+export function preconditionRequired(): HttpProblem {
   return new HttpProblem(
     'precondition-required',
     'A write must say which version it replaces: send If-Match with the ETag you started from, ' +

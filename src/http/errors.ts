@@ -29,6 +29,14 @@ export const PROBLEMS = {
   'server-busy': { status: 503, title: 'The server is too busy to format this now' },
   'page-name-lookalike': { status: 409, title: 'A page with a look-alike name exists' },
   'account-conflict': { status: 409, title: 'The change conflicts with the accounts as they are' },
+  'bad-file-name': { status: 400, title: 'The file name is not valid' },
+  'file-not-found': { status: 404, title: 'The file does not exist' },
+  'file-version-not-found': { status: 404, title: 'The file version does not exist' },
+  'file-name-lookalike': { status: 409, title: 'A file with a look-alike name exists' },
+  'file-too-large': { status: 413, title: 'The file is larger than the server accepts' },
+  'file-quota-exceeded': { status: 413, title: 'The upload would pass your upload quota' },
+  'file-type-mismatch': { status: 415, title: 'The bytes are not of the declared media type' },
+  'image-too-large': { status: 422, title: 'The image declares too many pixels' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -59,6 +59,7 @@ export function swaggerOptions(): SwaggerOptions {
       tags: [
         { name: 'pages', description: 'Pages and their conditional reads and writes' },
         { name: 'revisions', description: 'The history of a page' },
+        { name: 'files', description: 'Uploaded files: conditional uploads, ranges, every version kept' },
       ],
     },
   };

@@ -21,7 +21,10 @@ export type Refusal =
   /** The page changed on every attempt to apply the write. */
   | { readonly reason: 'contended' };
 
-function currentOf(state: PageState) {
+/** What a precondition is decided on: a page's validators, or a file's (src/files). */
+export type Validators = Pick<PageState, 'exists' | 'etag' | 'lastModified' | 'lastModifiedIsWeak'>;
+
+function currentOf(state: Validators) {
   return {
     exists: state.exists,
     ...(state.etag === undefined ? {} : { etag: state.etag, equivalentEtags: equivalentEtags(state.etag) }),
@@ -31,7 +34,7 @@ function currentOf(state: PageState) {
 }
 
 /** Undefined when the write may proceed on `state`; else why not. */
-export function refusalOf(precondition: WritePrecondition, state: PageState): Refusal | undefined {
+export function refusalOf(precondition: WritePrecondition, state: Validators): Refusal | undefined {
   switch (precondition.kind) {
     case 'create':
       return state.exists ? { reason: 'precondition-failed', header: 'If-None-Match', malformed: false } : undefined;

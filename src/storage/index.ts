@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { acquireLock } from './sqlite/file-lock.js';
 import { SqlitePageStore } from './sqlite/sqlite-store.js';
 import type { AccountStore } from './accounts.js';
+import type { FileStore } from './files.js';
 import type { LinkTargets, PageStore, PlainText } from './store.js';
 
 export interface StoreConfig {
@@ -55,6 +56,28 @@ export async function openAccountStore(config: StoreConfig): Promise<AccountStor
   }
   const { SqliteAccountStore } = await import('./sqlite/sqlite-accounts.js');
   return new SqliteAccountStore(sqliteFile(config));
+}
+
+/**
+ * The file store (uploads, src/storage/files.ts) in the same database as the pages.
+ * `uploadTimeoutMs`: the longest an upload may take (the request timeout); a staged upload
+ * older than that, with a minute to spare, was left by a dead process.
+ */
+export async function openFileStore(config: StoreConfig & { readonly uploadTimeoutMs: number }): Promise<FileStore> {
+  // A lone SQLite process (it holds the lock) knows that whatever is staged at open is garbage.
+  const alone = config.databaseUrl === undefined && !config.shared;
+  const stagedMaxAgeMs = config.uploadTimeoutMs + 60_000;
+  if (config.databaseUrl !== undefined) {
+    const { openPostgresFileStore } = await import('./postgres/file-dialect.js');
+    return openPostgresFileStore({
+      url: config.databaseUrl,
+      stagedMaxAgeMs,
+      ...(config.dbStatementTimeout === undefined ? {} : { statementTimeoutMs: config.dbStatementTimeout }),
+    });
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const { openSqliteFileStore } = await import('./sqlite/file-dialect.js');
+  return openSqliteFileStore(sqliteFile(config), { stagedMaxAgeMs, alone });
 }
 
 function sqliteFile(config: StoreConfig): string {

@@ -3,17 +3,15 @@
 // the subpage tree and breadcrumbs, and backlinks after a move. Skipped without /usr/bin/chromium
 // (or CHROMIUM_PATH), except under CI=true.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
 import { postgresTestOptions, postgresUrl, serverSchema } from '../support/cluster.js';
 import { createPage, getPage } from '../support/http.js';
 import { TestSchemas } from '../support/postgres.js';
 import { type RunningServer, removeDir, startServer } from '../support/server.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const noBrowser = !hasChromium && process.env['CI'] !== 'true' ? `${CHROMIUM} is not installed (apt-get install chromium); browser tests skipped` : false;
+const noBrowser = skipWithoutChromium;
 
 const wiki = (name: string) => `/wiki/${name.split('/').map(encodeURIComponent).join('/')}`;
 
@@ -39,14 +37,9 @@ function suite(label: string, start: () => Promise<RunningServer>, skip: string 
 
     before(async () => {
       if (skip) return;
-      if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install it with apt-get install chromium`);
       server = await start();
       base = server.url;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-      });
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();

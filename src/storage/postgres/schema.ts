@@ -185,6 +185,59 @@ const MIGRATIONS: readonly (string | ((client: Queryable) => Promise<void>))[] =
     const { rows } = await client.query("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)");
     if (rows.length > 0) await client.query('ALTER TABLE page_search ALTER COLUMN vector SET COMPRESSION lz4');
   },
+  `
+  -- Files (src/storage/files.ts, issue 17). A content is stored once, however many names and
+  -- versions use it (sha256 UNIQUE), as 256 KiB bytea chunks, so a range reads only the chunks
+  -- it needs. An upload is staged (staged_ms set, sha256 NULL) chunk by chunk and becomes
+  -- visible only when the write that names it commits; staged rows a killed process left are
+  -- dropped at open. Flags are smallint, as in SQLite, so both run the same SQL (file-sql.ts).
+  CREATE TABLE file_contents (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sha256    text UNIQUE,
+    size      bigint NOT NULL,
+    staged_ms bigint
+  );
+  CREATE INDEX file_contents_staged ON file_contents (staged_ms) WHERE staged_ms IS NOT NULL;
+  CREATE TABLE file_chunks (
+    content_id bigint  NOT NULL,
+    n          integer NOT NULL,
+    data       bytea   NOT NULL,
+    PRIMARY KEY (content_id, n)
+  );
+  ALTER TABLE file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+  CREATE TABLE files (
+    name        text COLLATE "C" PRIMARY KEY,
+    version     integer  NOT NULL,
+    deleted     smallint NOT NULL,
+    content_id  bigint,
+    sha256      text,
+    media_type  text,
+    size        bigint   NOT NULL,
+    modified_ms bigint   NOT NULL,
+    date_shared smallint NOT NULL,
+    width       integer,
+    height      integer,
+    name_key    text COLLATE "C" UNIQUE
+  );
+  CREATE TABLE file_versions (
+    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text COLLATE "C" NOT NULL,
+    version     integer  NOT NULL,
+    deleted     smallint NOT NULL,
+    content_id  bigint,
+    sha256      text,
+    media_type  text,
+    size        bigint   NOT NULL,
+    modified_ms bigint   NOT NULL,
+    date_shared smallint NOT NULL,
+    width       integer,
+    height      integer,
+    summary     text NOT NULL,
+    author      text NOT NULL,
+    UNIQUE (name, version)
+  );
+  CREATE INDEX file_versions_author ON file_versions (author);
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

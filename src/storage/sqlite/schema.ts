@@ -143,6 +143,58 @@ const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   CREATE TABLE IF NOT EXISTS links_unscanned (name TEXT PRIMARY KEY) WITHOUT ROWID;
   INSERT OR IGNORE INTO links_unscanned (name) SELECT name FROM pages WHERE deleted = 0;
   `,
+  `
+  -- Files (src/storage/files.ts, issue 17). A content is stored once, however many names and
+  -- versions use it (sha256 UNIQUE), as 256 KiB chunks, so a range reads only the chunks it
+  -- needs. An upload is staged (staged_ms set, sha256 NULL) chunk by chunk and becomes visible
+  -- only when the write that names it commits; staged rows a killed process left are dropped at
+  -- open. files holds each name's current version (as pages does), file_versions every version.
+  CREATE TABLE file_contents (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256    TEXT UNIQUE,
+    size      INTEGER NOT NULL,
+    staged_ms INTEGER
+  );
+  CREATE INDEX file_contents_staged ON file_contents (staged_ms) WHERE staged_ms IS NOT NULL;
+  CREATE TABLE file_chunks (
+    content_id INTEGER NOT NULL,
+    n          INTEGER NOT NULL,
+    data       BLOB NOT NULL,
+    PRIMARY KEY (content_id, n)
+  );
+  CREATE TABLE files (
+    name        TEXT PRIMARY KEY,
+    version     INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL,
+    content_id  INTEGER,
+    sha256      TEXT,
+    media_type  TEXT,
+    size        INTEGER NOT NULL,
+    modified_ms INTEGER NOT NULL,
+    date_shared INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    name_key    TEXT UNIQUE
+  ) WITHOUT ROWID;
+  CREATE TABLE file_versions (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL,
+    content_id  INTEGER,
+    sha256      TEXT,
+    media_type  TEXT,
+    size        INTEGER NOT NULL,
+    modified_ms INTEGER NOT NULL,
+    date_shared INTEGER NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    summary     TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    UNIQUE (name, version)
+  );
+  CREATE INDEX file_versions_author ON file_versions (author);
+  `,
 ];
 
 /** How many migrations a store had before the links table (tests build such stores). */
