@@ -22,6 +22,8 @@ export abstract class SqlPageStore<Big, Flag> {
   /** link-queries.ts backlinksSql with its values. */
   protected abstract backlinkRows(name: string, after: string, limit: number): Rows<BacklinkRow[]>;
   protected abstract redirectRow(name: string): Rows<{ target: string } | undefined>;
+  /** Which of `names` are redirects, in one statement. */
+  protected abstract redirectedRows(names: readonly string[]): Rows<{ name: string }[]>;
   /** Revisions of `name` below `before`, newest first; at most `limit`. */
   protected abstract historyRows(name: string, before: number, limit: number): Rows<RevisionRow<Big, Flag>[]>;
   protected abstract revisionRow(name: string, revision: number): Rows<RevisionRow<Big, Flag> | undefined>;
@@ -42,6 +44,11 @@ export abstract class SqlPageStore<Big, Flag> {
   async backlinks(name: string, options: { readonly limit: number; readonly after?: string }): Promise<Backlink[]> {
     const rows = await this.backlinkRows(name, options.after ?? '', options.limit);
     return rows.map((row) => (row.via === null ? { name: row.name } : { name: row.name, via: row.via }));
+  }
+
+  async redirected(names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    return new Set((await this.redirectedRows([...new Set(names)])).map((row) => row.name));
   }
 
   async redirect(name: string): Promise<string | undefined> {

@@ -205,6 +205,8 @@ export interface PageStore {
   move(from: string, to: string, expectedRevision: number, info: MoveInfo): Promise<MoveResult>;
   /** Where `name` redirects (a page moved away from it); undefined when it is no redirect. */
   redirect(name: string): Promise<string | undefined>;
+  /** Which of `names` are redirects: one query however many (a page's red links). */
+  redirected(names: readonly string[]): Promise<Set<string>>;
   /**
    * The pages that link to `name`, directly or through a redirect to it, in name order after
    * `after`; at most `limit`. Read from the links table, never by scanning pages.

@@ -21,8 +21,6 @@ export interface RevisionLinks {
   readonly key: string;
 }
 
-/** Red links of one revision checked for a redirect (one lookup each); any beyond stay red. */
-const REDIRECTS_LOOKED_UP = 50;
 
 export const OUT_OF_TIME_NOTE = 'This page took too long to format, so it is shown as its source text.';
 
@@ -106,9 +104,8 @@ export class RevisionRenderer {
     const targets = [...new Set(rendering.rendered.links)].sort();
     const existing = await this.store.existingPages(targets);
     // A link to a name a page moved away from leads to that page (a redirect): not red.
-    const missing = targets.filter((target) => !existing.has(target)).slice(0, REDIRECTS_LOOKED_UP);
-    const redirects = await Promise.all(missing.map((target) => this.store.redirect(target)));
-    missing.forEach((target, i) => redirects[i] !== undefined && existing.add(target));
+    const missing = targets.filter((target) => !existing.has(target));
+    for (const target of await this.store.redirected(missing)) existing.add(target);
     const key = targets.map((target) => (existing.has(target) ? '1' : '0')).join('');
     return { rendering, existing, key };
   }

@@ -69,6 +69,7 @@ const SQL = {
               AND ($5::int IS NULL OR position('/' in substr(name, $5::int + 1)) = 0) ORDER BY name LIMIT $2`,
   backlinks: backlinksSql((n) => `$${n}`),
   redirect: REDIRECT_SQL((n) => `$${n}`),
+  redirected: 'SELECT name FROM redirects WHERE name = ANY($1::text[])',
   history: `SELECT ${REVISION_COLUMNS} FROM revisions
             WHERE name = $1 AND revision < $2::bigint ORDER BY revision DESC LIMIT $3`,
   revision: `SELECT ${REVISION_COLUMNS} FROM revisions WHERE name = $1 AND revision = $2::bigint`,
@@ -282,6 +283,10 @@ export class PostgresPageStore extends SqlPageStore<string, boolean> implements 
 
   protected backlinkRows(name: string, after: string, limit: number): Promise<BacklinkRow[]> {
     return this.read<BacklinkRow>('backlinks', [name, after, limit]);
+  }
+
+  protected redirectedRows(names: readonly string[]): Promise<{ name: string }[]> {
+    return this.read<{ name: string }>('redirected', [names]);
   }
 
   protected async redirectRow(name: string): Promise<{ target: string } | undefined> {

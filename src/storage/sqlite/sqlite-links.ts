@@ -21,6 +21,7 @@ export function linkStatements(db: Database.Database) {
     text: db.prepare<[string, number], { content: string | Buffer | null; encoding: number }>('SELECT content, encoding FROM revisions WHERE name = ? AND revision = ?'),
     backlinks: db.prepare<[{ p1: string; p2: string; p3: number }], BacklinkRow>(backlinksSql((n) => `@p${n}`)),
     redirect: db.prepare<[string], { target: string }>(REDIRECT_SQL(() => '?')),
+    redirected: db.prepare<[string], { name: string }>('SELECT name FROM redirects WHERE name IN (SELECT value FROM json_each(?))'),
   };
 }
 

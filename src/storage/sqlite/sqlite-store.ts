@@ -381,6 +381,10 @@ export class SqlitePageStore extends SqlPageStore<number, number> implements Pag
     return result;
   }
 
+  protected redirectedRows(names: readonly string[]): { name: string }[] {
+    return withStoreErrors(() => this.links.redirected.all(JSON.stringify(names)));
+  }
+
   protected redirectRow(name: string): { target: string } | undefined {
     return withStoreErrors(() => this.links.redirect.get(name));
   }
