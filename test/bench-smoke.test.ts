@@ -39,7 +39,7 @@ function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: stri
 }
 
 describe('npm run bench -- --smoke', missingWrk === undefined ? {} : { skip: missingWrk }, () => {
-  it('exits 0 and prints a table row for every scenario', { timeout: 180_000 }, async () => {
+  it('exits 0 and prints a table row for every scenario', { timeout: 280_000 }, async () => {
     const { code, stdout, stderr } = await runSmoke();
     const transcript = `--- stdout\n${stdout}\n--- stderr\n${stderr}`;
     assert.equal(code, 0, transcript);

@@ -116,6 +116,9 @@ export function createPool(options: PostgresStoreOptions): ConnectionPool {
   // The pool listens for errors only on idle connections. A checked-out connection that the
   // server terminates between two queries (a restart: 57P01) emits 'error' with no listener,
   // which would end the process; its next query fails instead, and the store answers 503.
+  // An idle connection the server ended (a restart, a cut network) is dropped by the pool, which
+  // then emits 'error': without a listener that would end the process. The next query reconnects.
+  pool.on('error', () => undefined);
   pool.on('connect', (connection) => {
     connection.on('error', () => undefined);
     // A write is one autocommit statement whose UPDATE must re-check a row a concurrent writer
