@@ -58,6 +58,15 @@ describe('actions by viewer, in accounts mode', () => {
     assert.deepEqual(offered(editor, OPEN_PAGE), { edit: true, protection: false, protectedNote: false, signIn: false });
   });
 
+  it('a missing page offers "Create this page" only to those who may create it', async () => {
+    const missing = 'Nobody Wrote This';
+    assert.doesNotMatch((await view(missing)).text(), /Create this page/);
+    assert.doesNotMatch((await view(missing, 'rita')).text(), /Create this page/);
+    const forEditor = (await view(missing, 'ed')).text();
+    assert.match(forEditor, /Create this page/);
+    assert.doesNotMatch(forEditor, /midair:editors/, 'the markers are gone from the page an editor gets');
+  });
+
   it('a reader and an editor never share an ETag: each validator answers only its own HTML', async () => {
     const reader = await view(OPEN_PAGE, 'rita');
     const editor = await view(OPEN_PAGE, 'ed');

@@ -47,6 +47,19 @@ export function fillPageActions(page: string, actionsOf: (name: string) => PageA
   const marker = ACTIONS_MARKER.exec(page);
   if (!marker) return page;
   const name = decodeURIComponent(marker[1]!);
-  const tabs = pageTabs(name, marker[2] as PageTab, actionsOf(name)).value;
-  return page.slice(0, marker.index) + tabs + page.slice(marker.index + marker[0].length);
+  const actions = actionsOf(name);
+  const tabs = pageTabs(name, marker[2] as PageTab, actions).value;
+  const filled = page.slice(0, marker.index) + tabs + page.slice(marker.index + marker[0].length);
+  if (!filled.includes(EDITORS_OPEN)) return filled;
+  return actions.mayEdit ? filled.replaceAll(EDITORS_OPEN, '').replaceAll(EDITORS_CLOSE, '') : filled.replace(EDITORS_ONLY, '');
+}
+
+// Links that write to the page (create, re-create, restore) are kept only for viewers who may.
+const EDITORS_OPEN = '<!--midair:editors-->';
+const EDITORS_CLOSE = '<!--/midair:editors-->';
+const EDITORS_ONLY = /<!--midair:editors-->[\s\S]*?<!--\/midair:editors-->/g;
+
+/** Content shown only to viewers who may edit the page named in the page's header. */
+export function forEditors(content: Html): Html {
+  return html`${trusted(EDITORS_OPEN)}${content}${trusted(EDITORS_CLOSE)}`;
 }

@@ -6,7 +6,7 @@ import { type Html, html, trusted } from '../html.js';
 import { layout } from '../layout.js';
 import type { Neighbours } from '../page-neighbours.js';
 import { breadcrumbs, neighboursSection } from './neighbour-views.js';
-import { pageHeader } from './page-chrome.js';
+import { forEditors, pageHeader } from './page-chrome.js';
 
 function editedBy(info: RevisionInfo): Html {
   return html`last edited ${dateTime(info.lastModified)} by <span class="who">${authorName(info.author)}</span>${
@@ -48,7 +48,7 @@ ${pageHeader(name, 'none', html`${name} <span class="sub">revision ${info.revisi
   <p class="actions">
     ${isCurrent ? '' : html`<a href="${wikiPath.diff(name, info.revision, currentRevision)}">Compare with the current revision</a>`}
     ${info.revision > 1 ? html`<a href="${wikiPath.diff(name, info.revision - 1, info.revision)}">Changes made in this revision</a>` : ''}
-    ${isCurrent ? '' : html`<a href="${wikiPath.edit(name)}?from=${info.revision}">${currentExists ? 'Restore this revision…' : 'Re-create the page from this revision…'}</a>`}
+    ${isCurrent ? '' : forEditors(html`<a href="${wikiPath.edit(name)}?from=${info.revision}">${currentExists ? 'Restore this revision…' : 'Re-create the page from this revision…'}</a>`)}
   </p>
 </div>
 <div class="markdown">
@@ -80,12 +80,12 @@ ${
       ? html`<p>This page was deleted ${dateTime(deletion.lastModified)} by <span class="who">${authorName(deletion.author)}</span>${
           deletion.summary ? html` — <q>${deletion.summary}</q>` : ''
         }.</p>
-  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Re-create this page</a>${
+  <p class="actions">${forEditors(html`<a class="button primary" href="${wikiPath.edit(name)}">Re-create this page</a>${
     // A deletion follows a revision with text: the one to restore.
     deletion.revision > 1 ? html` <a class="button" href="${wikiPath.edit(name)}?from=${deletion.revision - 1}">Restore revision ${deletion.revision - 1}</a>` : ''
-  } <a href="${wikiPath.history(name)}">See its history</a></p>`
+  } `)}<a href="${wikiPath.history(name)}">See its history</a></p>`
       : html`<p>There is no page named <strong>${name}</strong> yet.</p>
-  <p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Create this page</a></p>`
+  ${forEditors(html`<p class="actions"><a class="button primary" href="${wikiPath.edit(name)}">Create this page</a></p>`)}`
   }
 </div>
 ${neighbours ? neighboursSection(name, neighbours) : ''}
