@@ -56,12 +56,19 @@ export function writeProblem(outcome: Exclude<SaveOutcome | DeleteOutcome, { kin
         `"${name}" differs from the page name "${outcome.existing}" only by case, compatibility form (such as full-width letters) or invisible characters, so readers would take one for the other; edit "${outcome.existing}" instead (if it was deleted, re-create it under that name).`,
         { existing: outcome.existing },
       );
-    case 'refused': {
-      const { refusal, state } = outcome;
-      const etag = state.exists ? state.etag! : null;
-      if (refusal.reason === 'precondition-required') return preconditionRequired();
-      if (refusal.reason === 'precondition-failed') return preconditionFailed(refusal.header, refusal.malformed, etag, ifMatch);
-      return new HttpProblem('precondition-failed', 'The page changed on every attempt to apply this write; read it again and retry.', { currentEtag: etag }, etag === null ? {} : { etag });
-    }
+    case 'refused':
+      return refusalProblem(outcome, 'page', ifMatch);
   }
+}
+
+/** A write refused by its precondition (pages and files alike): 428, 412, or 412 after losing every race. */
+export function refusalProblem(
+  { refusal, state }: { readonly refusal: Extract<SaveOutcome, { kind: 'refused' }>['refusal']; readonly state: { readonly exists: boolean; readonly etag?: string | null | undefined } },
+  what: 'page' | 'file',
+  ifMatch?: string | string[],
+): HttpProblem {
+  const etag = state.exists ? state.etag! : null;
+  if (refusal.reason === 'precondition-required') return preconditionRequired();
+  if (refusal.reason === 'precondition-failed') return preconditionFailed(refusal.header, refusal.malformed, etag, ifMatch);
+  return new HttpProblem('precondition-failed', `The ${what} changed on every attempt to apply this write; read it again and retry.`, { currentEtag: etag }, etag === null ? {} : { etag });
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { launchChromium, skipWithoutChromium, watchedContext } from '../support/chromium.js';
 import { postgresTestOptions, postgresUrl, serverSchema } from '../support/cluster.js';
 import { createPage, getPage } from '../support/http.js';
 import { TestSchemas } from '../support/postgres.js';
@@ -22,18 +22,8 @@ function suite(label: string, start: () => Promise<RunningServer>, skip: string 
     let base: string;
     const errors: string[] = [];
 
-    async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
-      context.setDefaultTimeout(8000);
-      context.on('page', (page) => {
-        page.on('console', (message) => {
-          // 404s are answered on purpose (a deleted page, a name that is only a redirect).
-          if (message.type() === 'error' && !/status of 404/.test(message.text())) errors.push(message.text());
-        });
-        page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-      });
-      return context;
-    }
+    // 404s are answered on purpose (a deleted page, a name that is only a redirect).
+    const newContext = (options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> => watchedContext(browser, errors, /status of 404/, options);
 
     before(async () => {
       if (skip) return;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, skipWithoutChromium } from '../support/chromium.js';
+import { launchChromium, skipWithoutChromium, watchedContext } from '../support/chromium.js';
 import { addUser, passwordOf } from '../support/accounts.js';
 import { getPage } from '../support/http.js';
 import { type RunningServer, removeDir, startServer, tempDir } from '../support/server.js';
@@ -19,18 +19,8 @@ let browser: Browser;
 let base: string;
 const consoleErrors: string[] = [];
 
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
-  context.setDefaultTimeout(8000);
-  context.on('page', (page) => {
-    page.on('console', (message) => {
-      // A collided save is answered 409 on purpose; the browser logs it.
-      if (message.type() === 'error' && !/status of 409/.test(message.text())) consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
-  });
-  return context;
-}
+// A collided save is answered 409 on purpose; the browser logs it.
+const newContext = (options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> => watchedContext(browser, consoleErrors, /status of 409/, options);
 
 async function signInAs(context: BrowserContext, name: string, password = passwordOf(name)): Promise<Page> {
   const page = await context.newPage();

@@ -8,10 +8,9 @@ import { formatHttpDate } from '../../conditional/index.js';
 import { type FileDeleteOutcome, FileRuleError, type FileSaveOutcome, type Files, parseDeclaredType, parseFileName } from '../../files/index.js';
 import { parseEditSummary } from '../../pages/edit-summary.js';
 import type { FileState } from '../../storage/files.js';
-import { authorOf, preconditionRequired, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
+import { authorOf, refusalProblem, refuseUnconditionalWrite, type Writer } from '../conditional-write.js';
 import { HttpProblem } from '../errors.js';
 import { isoDate } from '../json-representation.js';
-import { preconditionFailed } from '../representation.js';
 import type { ResourceTable } from '../resources.js';
 import { conditionalHeaders, problemResponses } from '../schemas.js';
 import { sendFile } from './files-representation.js';
@@ -67,13 +66,8 @@ function writeProblem(outcome: Exclude<FileSaveOutcome | FileDeleteOutcome, { ki
         `"${name}" differs from the file name "${outcome.existing}" only by case, compatibility form or invisible characters, so readers would take one for the other; replace "${outcome.existing}" instead.`,
         { existing: outcome.existing },
       );
-    case 'refused': {
-      const { refusal, state } = outcome;
-      const etag = state.exists ? state.etag! : null;
-      if (refusal.reason === 'precondition-required') return preconditionRequired();
-      if (refusal.reason === 'precondition-failed') return preconditionFailed(refusal.header, refusal.malformed, etag, ifMatch);
-      return new HttpProblem('precondition-failed', 'The file changed on every attempt to apply this write; read it again and retry.', { currentEtag: etag }, etag === null ? {} : { etag });
-    }
+    case 'refused':
+      return refusalProblem(outcome, 'file', ifMatch);
   }
 }
 
