@@ -30,7 +30,7 @@ function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: stri
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => {
     // The harness bounds its own children; this only keeps a hung run from hanging the suite.
-    const timer = setTimeout(() => child.kill('SIGINT'), 170_000);
+    const timer = setTimeout(() => child.kill('SIGINT'), 270_000);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
