@@ -34,15 +34,16 @@ const mostAhead = (batchesUnderWay: number) => 2 * batchesUnderWay * PAGES_PER_B
 
 /** The importer connects from 127.0.0.2: to the server, another writer than the person at 127.0.0.1. */
 const importerAgent = new http.Agent({ keepAlive: true, maxSockets: IMPORTERS * DEPTH, localAddress: '127.0.0.2' });
-function importPage(base: string, name: string): Promise<number> {
+function importPage(base: string, name: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}/api/pages/${encodeURIComponent(name)}`, {
       method: 'PUT',
       agent: importerAgent,
       headers: { 'content-type': 'text/markdown; charset=utf-8', 'if-none-match': '*' },
     }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(PAGE);
@@ -71,14 +72,21 @@ async function fairness(server: RunningServer, batchesUnderWay: number): Promise
     await Promise.all(Array.from({ length: DEPTH }, async (_, lane) => {
       for (let i = lane; i < PAGES_EACH; i += DEPTH) {
         const name = `Import ${client} ${i}`;
-        assert.equal(await importPage(base, name), 201);
+        const imported = await importPage(base, name);
+        assert.equal(imported.status, 201, imported.body);
         answered.add(name);
       }
     }));
     importersDone++;
   });
+  // An importer that failed ends the test with its reason, rather than leave it waiting below.
+  let failed: unknown;
+  const settled = Promise.all(importers).catch((error: unknown) => {
+    failed = error;
+  });
   // The import is under way, its queue long, before the person saves.
-  while (answered.size < IMPORTERS * DEPTH) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (answered.size < IMPORTERS * DEPTH && failed === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (failed !== undefined) throw failed;
   const created = await putPage(base, 'Minutes', 'first', { 'if-none-match': '*' });
   assert.equal(created.status, 201);
   let etag = String(created.headers.etag);
@@ -91,7 +99,8 @@ async function fairness(server: RunningServer, batchesUnderWay: number): Promise
     assert.equal(importersDone, 0, `save ${i} completed while every importer was still importing`);
   }
   const answeredAtLastSave = answered.size;
-  await Promise.all(importers);
+  await settled;
+  if (failed !== undefined) throw failed;
   assert.equal(answered.size, IMPORTERS * PAGES_EACH, 'the import lost nothing');
   assert.ok(answeredAtLastSave < IMPORTERS * PAGES_EACH, 'the saves did not wait for the import to end');
 
