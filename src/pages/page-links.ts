@@ -52,3 +52,12 @@ export function pageLinks(markdown: string): string[] {
   }
   return [...found];
 }
+
+/**
+ * The links table's target for a file a page shows or links to: the file's path in the wiki,
+ * "/files/NAME". No page name begins with "/", so it never stands for a page, and a file's
+ * "used on" list is the backlinks of this target, from the same table as a page's.
+ */
+export function fileLinkTarget(fileName: string): string {
+  return `/files/${fileName}`;
+}
